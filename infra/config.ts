@@ -1,0 +1,332 @@
+import { z } from "zod";
+import { BASELINES, Baseline, ENVIRONMENTS, Environment } from "../stacks";
+import { accessSpecSchema } from "./accessSpec";
+import { checkKeys, keySpecSchema } from "./keySpec";
+import { defaultResourceGroupName, maxLogicalLength, VaultKind } from "./naming";
+import { checkSecrets, secretSpecSchema } from "./secretSpec";
+import {
+  checkUnique,
+  ConfigError,
+  ConfigProblem,
+  eventHubRuleId,
+  formatPath,
+  guid,
+  ipv4OrCidr,
+  LOGICAL_NAME,
+  privateDnsZoneId,
+  storageAccountId,
+  subnetId,
+  workspaceId,
+} from "./validation";
+
+/** The project's config namespace (`keyvault-estate:<key>`). */
+export const PROJECT = "keyvault-estate";
+
+/** The structured keys this program reads; any other key in the namespace must be a secret source. */
+const KNOWN_KEYS = [
+  "environment",
+  "tenantId",
+  "resourceGroup",
+  "tags",
+  "breakGlassPrincipals",
+  "diagnostics",
+  "vaults",
+] as const;
+const JSON_KEYS = new Set(["tags", "breakGlassPrincipals", "diagnostics", "vaults"]);
+
+const tier = z.enum(["standard", "premium", "managedHsm"], {
+  error: 'must be "standard", "premium" or "managedHsm"',
+});
+
+function networkSchema(b: Baseline) {
+  return z
+    .strictObject({
+      publicNetworkAccess: z
+        .enum(["Enabled", "Disabled"], { error: 'must be "Enabled" or "Disabled"' })
+        .refine((v) => v === "Disabled" || b.vault.publicNetworkAccessRelaxable, {
+          error: `must be Disabled in ${b.environment}`,
+        })
+        .default(b.vault.publicNetworkAccess),
+      defaultAction: z
+        .enum(["Allow", "Deny"], { error: 'must be "Allow" or "Deny"' })
+        .refine((v) => v === "Deny" || b.vault.defaultActionRelaxable, {
+          error: `must be Deny in ${b.environment}`,
+        })
+        .default(b.vault.defaultAction),
+      bypass: z
+        .enum(["AzureServices", "None"], { error: 'must be "AzureServices" or "None"' })
+        .default(b.vault.bypass),
+      ipRules: z.array(ipv4OrCidr).default([]),
+      subnetIds: z.array(subnetId).default([]),
+      privateEndpoint: z.strictObject({ subnetId, privateDnsZoneId }).optional(),
+    })
+    .default({
+      publicNetworkAccess: b.vault.publicNetworkAccess,
+      defaultAction: b.vault.defaultAction,
+      bypass: b.vault.bypass,
+      ipRules: [],
+      subnetIds: [],
+    });
+}
+
+function vaultObject(b: Baseline) {
+  return z.strictObject({
+    name: z.string().regex(LOGICAL_NAME, {
+      error: "must be lowercase letters, digits and single hyphens, starting with a letter",
+    }),
+    tier,
+    softDeleteRetentionInDays: z
+      .number({ error: "must be a whole number of days, 7..90" })
+      .int({ error: "must be a whole number of days, 7..90" })
+      .min(7, { error: "must be 7..90" })
+      .max(90, { error: "must be 7..90" })
+      .refine((d) => d >= b.vault.minSoftDeleteRetentionInDays, {
+        error: `must be at least ${b.vault.minSoftDeleteRetentionInDays} in ${b.environment}`,
+      })
+      .default(b.vault.softDeleteRetentionInDays),
+    purgeProtection: z
+      .boolean()
+      .refine((on) => on || b.vault.purgeProtectionRelaxable, {
+        error: `cannot be turned off in ${b.environment}`,
+      })
+      .default(b.vault.purgeProtection),
+    lock: z
+      .enum(["CanNotDelete", "none"], { error: 'must be "CanNotDelete" or "none"' })
+      .refine((l) => l === "CanNotDelete" || b.vault.lockRelaxable, {
+        error: `must be CanNotDelete in ${b.environment}`,
+      })
+      .default(b.vault.lock),
+    initialAdminObjectIds: z.array(guid).optional(),
+    enabledForDeployment: z.boolean().default(false),
+    enabledForDiskEncryption: z.boolean().default(false),
+    enabledForTemplateDeployment: z.boolean().default(false),
+    tags: z.record(z.string(), z.string()).default({}),
+    network: networkSchema(b),
+    keys: z.array(keySpecSchema).default([]),
+    secrets: z.array(secretSpecSchema).default([]),
+    access: z.array(accessSpecSchema).default([]),
+  });
+}
+
+type VaultShape = z.output<ReturnType<typeof vaultObject>>;
+
+function vaultSchema(b: Baseline) {
+  return vaultObject(b).superRefine((v, ctx) => checkVault(v, b, ctx));
+}
+
+/** Baseline limits and cross-field rules for one vault (runs only once the vault itself parsed). */
+function checkVault(v: VaultShape, b: Baseline, ctx: z.RefinementCtx): void {
+  const issue = (path: PropertyKey[], message: string) =>
+    ctx.addIssue({ code: "custom", path, message });
+  const kind: VaultKind = v.tier === "managedHsm" ? "managedHsm" : "vault";
+  const max = maxLogicalLength(kind, b.shortName);
+  if (v.name.length > max) {
+    issue(["name"], `must be at most ${max} characters so the physical name fits Azure's 24`);
+  }
+  if (!v.network.privateEndpoint && b.vault.privateEndpointRequired) {
+    issue(
+      ["network", "privateEndpoint"],
+      `is required in ${b.environment} (public network access is disabled)`,
+    );
+  }
+  if (kind === "managedHsm") {
+    if (!v.initialAdminObjectIds || v.initialAdminObjectIds.length === 0) {
+      issue(["initialAdminObjectIds"], "a Managed HSM needs at least one initial administrator");
+    }
+    if (v.network.subnetIds.length > 0) {
+      issue(
+        ["network", "subnetIds"],
+        "a Managed HSM takes virtual network rules only via a private endpoint",
+      );
+    }
+    for (const flag of [
+      "enabledForDeployment",
+      "enabledForDiskEncryption",
+      "enabledForTemplateDeployment",
+    ] as const) {
+      if (v[flag]) issue([flag], "applies to vaults only, not to a Managed HSM");
+    }
+  } else if (v.initialAdminObjectIds !== undefined) {
+    issue(["initialAdminObjectIds"], "applies to managedHsm vaults only");
+  }
+  checkUnique(v.keys, (k) => k.name, "name", "key name", ctx, ["keys"]);
+  checkUnique(v.secrets, (s) => s.name, "name", "secret name", ctx, ["secrets"]);
+  checkKeys(v.keys, v.tier, b, ctx);
+  checkSecrets(v.secrets, b, ctx);
+}
+
+function diagnosticsSchema(b: Baseline) {
+  const retention = (min: number, max: number) =>
+    z
+      .number({ error: `must be a whole number of days, ${min}..${max}` })
+      .int({ error: `must be a whole number of days, ${min}..${max}` })
+      .min(min, { error: `must be ${min}..${max}` })
+      .max(max, { error: `must be ${min}..${max}` });
+  return z
+    .strictObject({
+      logAnalytics: z
+        .strictObject({
+          retentionInDays: retention(30, 730).optional(),
+          workspaceId: workspaceId.optional(),
+        })
+        .default({}),
+      storage: z
+        .strictObject({
+          retentionInDays: retention(1, 3650).optional(),
+          accountId: storageAccountId.optional(),
+        })
+        .default({}),
+      eventHub: z
+        .strictObject({ authorizationRuleId: eventHubRuleId, name: z.string().min(1).max(256) })
+        .optional(),
+      /** Send every log category (`allLogs`) instead of the `audit` category group. */
+      allLogs: z.boolean().default(false),
+    })
+    .default({ logAnalytics: {}, storage: {}, allLogs: false })
+    .superRefine((d, ctx) => {
+      for (const [sink, idKey] of [
+        ["logAnalytics", "workspaceId"],
+        ["storage", "accountId"],
+      ] as const) {
+        const s = d[sink] as { retentionInDays?: number; workspaceId?: string; accountId?: string };
+        if (s.retentionInDays !== undefined && s[idKey] !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [sink],
+            message: `set either retentionInDays (create the sink here) or ${idKey} (use an existing one), not both`,
+          });
+        }
+        if (
+          s.retentionInDays !== undefined &&
+          s.retentionInDays < b.diagnostics.minLogRetentionInDays
+        ) {
+          ctx.addIssue({
+            code: "custom",
+            path: [sink, "retentionInDays"],
+            message: `must be at least ${b.diagnostics.minLogRetentionInDays} in ${b.environment}`,
+          });
+        }
+      }
+    });
+}
+
+function estateSchema(b: Baseline) {
+  return z
+    .strictObject({
+      location: z
+        .string({ error: "is required (the Azure region, e.g. westeurope)" })
+        .regex(/^[a-z0-9]+$/, { error: "must be an Azure region name such as westeurope" }),
+      environment: z.enum(ENVIRONMENTS as [Environment, ...Environment[]], {
+        error: `must be one of ${ENVIRONMENTS.join(", ")}`,
+      }),
+      tenantId: guid.optional(),
+      resourceGroup: z
+        .string()
+        .regex(/^[-\w._()]{1,89}[-\w_()]$/, {
+          error:
+            "must be 1-90 letters, digits, underscores, hyphens, periods or parentheses, not ending with a period",
+        })
+        .default(defaultResourceGroupName(b.shortName)),
+      tags: z
+        .record(z.string().min(1).max(512), z.string().max(256))
+        .refine((t) => Object.keys(t).length <= 50, { error: "Azure allows at most 50 tags" })
+        .default({}),
+      breakGlassPrincipals: z.array(guid).default([]),
+      diagnostics: diagnosticsSchema(b),
+      vaults: z.array(vaultSchema(b)).min(1, { error: "must list at least one vault" }),
+    })
+    .superRefine((c, ctx) =>
+      checkUnique(c.vaults, (v) => v.name, "name", "vault name", ctx, ["vaults"]),
+    );
+}
+
+type EstateShape = z.output<ReturnType<typeof estateSchema>>;
+export type VaultConfig = EstateShape["vaults"][number];
+export type DiagnosticsConfig = EstateShape["diagnostics"];
+
+/** A validated stack config with its environment's baseline applied. */
+export interface EstateConfig extends EstateShape {
+  readonly baseline: Baseline;
+  /** Other keys in the namespace: secret config sources, read by `infra/index.ts` with `requireSecret`. */
+  readonly secretConfigKeys: readonly string[];
+}
+
+/** Turns the flat `project:key` → string map Pulumi hands the program into plain values. */
+function unflatten(flat: Readonly<Record<string, string>>): {
+  values: Record<string, unknown>;
+  others: string[];
+} {
+  const values: Record<string, unknown> = {};
+  const others: string[] = [];
+  const location = flat["azure-native:location"];
+  if (location !== undefined) values.location = location;
+  for (const [fullKey, raw] of Object.entries(flat)) {
+    if (!fullKey.startsWith(`${PROJECT}:`)) continue;
+    const key = fullKey.slice(PROJECT.length + 1);
+    if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
+      others.push(key);
+      continue;
+    }
+    // Pulumi passes structured config as JSON text; a value that does not parse stays a string so
+    // the schema reports "expected array, received string" at its path.
+    if (JSON_KEYS.has(key)) {
+      try {
+        values[key] = JSON.parse(raw);
+      } catch {
+        values[key] = raw;
+      }
+    } else {
+      values[key] = raw;
+    }
+  }
+  return { values, others: others.sort() };
+}
+
+/**
+ * Parses and validates the whole stack config. Throws a `ConfigError` listing every problem, each
+ * with its path, before anything is registered.
+ */
+export function parseStackConfig(flat: Readonly<Record<string, string>>): EstateConfig {
+  const { values, others } = unflatten(flat);
+  const env = z.enum(ENVIRONMENTS as [Environment, ...Environment[]]).safeParse(values.environment);
+  // With an unknown environment, validate the rest against the strictest baseline.
+  const baseline = BASELINES[env.success ? env.data : "prod"];
+  const result = estateSchema(baseline).safeParse(values);
+  const problems: ConfigProblem[] = result.success
+    ? []
+    : result.error.issues.map((i) => ({ path: formatPath(i.path), message: issueMessage(i) }));
+
+  const referenced = new Set(secretConfigSources(values.vaults));
+  for (const key of others) {
+    if (!referenced.has(key)) {
+      problems.push({
+        path: `${PROJECT}:${key}`,
+        message: `unknown config key (known keys: ${KNOWN_KEYS.join(", ")}; other keys must be the config source of a secret)`,
+      });
+    }
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  return { ...result.data, baseline, secretConfigKeys: others };
+}
+
+/** The config keys named by `secrets[].source.config`, read leniently from the unvalidated value. */
+function secretConfigSources(vaults: unknown): string[] {
+  if (!Array.isArray(vaults)) return [];
+  return vaults.flatMap((v) =>
+    Array.isArray(v?.secrets)
+      ? v.secrets.flatMap((s: { source?: { config?: unknown } } | null) =>
+          typeof s?.source?.config === "string" ? [s.source.config] : [],
+        )
+      : [],
+  );
+}
+
+function issueMessage(i: z.core.$ZodIssue): string {
+  if (i.code === "unrecognized_keys") {
+    return `unknown field${i.keys.length === 1 ? "" : "s"} ${i.keys.map((k) => `"${k}"`).join(", ")}`;
+  }
+  // Zod does not copy input values into issues unless asked, so no config value (possibly a secret)
+  // can reach an error message; "received undefined" is how it says a required field is missing.
+  if (i.code === "invalid_type" && /received undefined$/.test(i.message)) return "is required";
+  return i.message.replace(/^Invalid input: /, "");
+}

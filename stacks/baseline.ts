@@ -1,0 +1,61 @@
+/**
+ * An environment's baseline: the secure defaults every vault in that environment starts from, and
+ * the limits a stack may relax them to. `infra/config.ts` applies it; nothing else reads it.
+ */
+export type Environment = "dev" | "staging" | "prod";
+
+export const ENVIRONMENTS: readonly Environment[] = ["dev", "staging", "prod"];
+
+export interface Baseline {
+  readonly environment: Environment;
+  /** Short form used in physical names (`kv-<logical>-<short>-<suffix>`). */
+  readonly shortName: string;
+  readonly vault: {
+    /** Default soft-delete retention; a vault may set any value from `minSoftDeleteRetentionInDays` to 90. */
+    readonly softDeleteRetentionInDays: number;
+    readonly minSoftDeleteRetentionInDays: number;
+    /** Default for purge protection, and whether a vault may turn it off. */
+    readonly purgeProtection: boolean;
+    readonly purgeProtectionRelaxable: boolean;
+    readonly publicNetworkAccess: "Enabled" | "Disabled";
+    /** Whether a vault may set `publicNetworkAccess: Enabled`. */
+    readonly publicNetworkAccessRelaxable: boolean;
+    readonly defaultAction: "Allow" | "Deny";
+    /** Whether a vault may set `defaultAction: Allow`. */
+    readonly defaultActionRelaxable: boolean;
+    readonly bypass: "AzureServices" | "None";
+    readonly lock: "CanNotDelete" | "none";
+    /** Whether a vault may set `lock: none`. */
+    readonly lockRelaxable: boolean;
+    /** Register vaults (and pools) with `protect: true`, so `pulumi destroy` refuses them. */
+    readonly protect: boolean;
+    /** Whether a vault must have a private endpoint. */
+    readonly privateEndpointRequired: boolean;
+  };
+  readonly keys: {
+    /** Smallest RSA size a key may have. */
+    readonly minRsaSize: 2048 | 3072 | 4096;
+    /** Whether software-protected keys may live in a premium vault. */
+    readonly allowSoftwareKeysInPremium: boolean;
+    readonly defaultExpiresInDays: number;
+    readonly maxExpiresInDays: number;
+    readonly rotateBeforeExpiryDays: number;
+    readonly notifyBeforeExpiryDays: number;
+  };
+  readonly secrets: {
+    /** Whether a secret may be generated (`source.generate`) rather than seeded by the pipeline. */
+    readonly allowGenerate: boolean;
+    readonly defaultExpiresInDays: number;
+    readonly maxExpiresInDays: number;
+  };
+  readonly access: {
+    /** Refuse Owner, Contributor, User Access Administrator and Key Vault Administrator at vault scope except for break-glass principals. */
+    readonly privilegedRolesBreakGlassOnly: boolean;
+  };
+  readonly diagnostics: {
+    readonly logRetentionInDays: number;
+    readonly minLogRetentionInDays: number;
+    /** Replication of an archive account created by the program. */
+    readonly storageSku: "Standard_LRS" | "Standard_GRS";
+  };
+}

@@ -1,0 +1,41 @@
+import { Baseline } from "./baseline";
+
+/**
+ * Dev: cheap to tear down and recreate. Purge protection may be off so names can be reused, soft
+ * delete is the 7-day minimum, public access from listed IP ranges is allowed, and there is no lock.
+ * Audit logs still flow to both sinks (every environment archives to Storage): a dev vault's reads are as worth knowing as prod's.
+ */
+export const dev: Baseline = {
+  environment: "dev",
+  shortName: "dev",
+  vault: {
+    softDeleteRetentionInDays: 7,
+    minSoftDeleteRetentionInDays: 7,
+    purgeProtection: false,
+    purgeProtectionRelaxable: true,
+    publicNetworkAccess: "Enabled",
+    publicNetworkAccessRelaxable: true,
+    defaultAction: "Deny",
+    defaultActionRelaxable: true,
+    bypass: "AzureServices",
+    lock: "none",
+    lockRelaxable: true,
+    protect: false,
+    privateEndpointRequired: false,
+  },
+  keys: {
+    minRsaSize: 2048,
+    allowSoftwareKeysInPremium: true,
+    defaultExpiresInDays: 365,
+    maxExpiresInDays: 730,
+    rotateBeforeExpiryDays: 30,
+    notifyBeforeExpiryDays: 14,
+  },
+  secrets: {
+    allowGenerate: true,
+    defaultExpiresInDays: 90,
+    maxExpiresInDays: 365,
+  },
+  access: { privilegedRolesBreakGlassOnly: false },
+  diagnostics: { logRetentionInDays: 30, minLogRetentionInDays: 30, storageSku: "Standard_LRS" },
+};

@@ -1,0 +1,42 @@
+import { Baseline } from "./baseline";
+
+/**
+ * Prod: nothing security-relevant is relaxable. Purge protection on, public network access off,
+ * network default Deny, a CanNotDelete lock, `protect`ed vaults, 90-day soft delete, HSM keys of at
+ * least 3072 bits, no generated secrets (every value comes from the pipeline), privileged roles only
+ * for break-glass principals, and a year of audit logs in both sinks.
+ */
+export const prod: Baseline = {
+  environment: "prod",
+  shortName: "prd",
+  vault: {
+    softDeleteRetentionInDays: 90,
+    minSoftDeleteRetentionInDays: 90,
+    purgeProtection: true,
+    purgeProtectionRelaxable: false,
+    publicNetworkAccess: "Disabled",
+    publicNetworkAccessRelaxable: false,
+    defaultAction: "Deny",
+    defaultActionRelaxable: false,
+    bypass: "AzureServices",
+    lock: "CanNotDelete",
+    lockRelaxable: false,
+    protect: true,
+    privateEndpointRequired: true,
+  },
+  keys: {
+    minRsaSize: 3072,
+    allowSoftwareKeysInPremium: false,
+    defaultExpiresInDays: 730,
+    maxExpiresInDays: 730,
+    rotateBeforeExpiryDays: 60,
+    notifyBeforeExpiryDays: 30,
+  },
+  secrets: {
+    allowGenerate: false,
+    defaultExpiresInDays: 90,
+    maxExpiresInDays: 365,
+  },
+  access: { privilegedRolesBreakGlassOnly: true },
+  diagnostics: { logRetentionInDays: 365, minLogRetentionInDays: 365, storageSku: "Standard_GRS" },
+};

@@ -1,0 +1,43 @@
+import { Baseline } from "./baseline";
+
+/**
+ * Staging: a rehearsal of prod. Purge protection is on and stays on, networks default to Deny with
+ * public access off, vaults are locked, and keys follow prod's sizes. What it still relaxes: public
+ * access may be turned on (for example for an integration test runner outside the VNet), software
+ * keys are allowed in premium vaults, generated secrets are allowed, soft delete and log retention
+ * are shorter, and vaults are not `protect`ed so a rehearsal can be torn down.
+ */
+export const staging: Baseline = {
+  environment: "staging",
+  shortName: "stg",
+  vault: {
+    softDeleteRetentionInDays: 30,
+    minSoftDeleteRetentionInDays: 7,
+    purgeProtection: true,
+    purgeProtectionRelaxable: false,
+    publicNetworkAccess: "Disabled",
+    publicNetworkAccessRelaxable: true,
+    defaultAction: "Deny",
+    defaultActionRelaxable: false,
+    bypass: "AzureServices",
+    lock: "CanNotDelete",
+    lockRelaxable: true,
+    protect: false,
+    privateEndpointRequired: false,
+  },
+  keys: {
+    minRsaSize: 3072,
+    allowSoftwareKeysInPremium: true,
+    defaultExpiresInDays: 365,
+    maxExpiresInDays: 730,
+    rotateBeforeExpiryDays: 30,
+    notifyBeforeExpiryDays: 14,
+  },
+  secrets: {
+    allowGenerate: true,
+    defaultExpiresInDays: 90,
+    maxExpiresInDays: 365,
+  },
+  access: { privilegedRolesBreakGlassOnly: true },
+  diagnostics: { logRetentionInDays: 90, minLogRetentionInDays: 90, storageSku: "Standard_LRS" },
+};

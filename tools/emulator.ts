@@ -1,0 +1,240 @@
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { SECRET_PLACEHOLDER } from "./planTypes";
+
+/**
+ * An in-process emulation of Azure's computed values for the offline plan: ARM-shaped ids, vault
+ * and key URIs, deterministic `@pulumi/random` results. Everything is a pure function of the
+ * stack name and the resource's inputs, so two plans of one config are identical.
+ */
+
+/** The subscription and tenant the emulation reports (no real Azure is reached). */
+export const EMULATED_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+export const EMULATED_TENANT = "11111111-1111-1111-1111-111111111111";
+
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Whether a deserialized property is a secret-wrapped value. */
+export function isSecretValue(v: unknown): v is { value: unknown } {
+  return (
+    v !== null &&
+    typeof v === "object" &&
+    (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG
+  );
+}
+
+/** Replaces every secret-wrapped value with the placeholder; keeps everything else as plain JSON. */
+export function redact(v: unknown): unknown {
+  if (isSecretValue(v)) return SECRET_PLACEHOLDER;
+  if (Array.isArray(v)) return v.map(redact);
+  if (v !== null && typeof v === "object") {
+    if (pulumi.Resource.isInstance(v)) return "[resource]";
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) out[k] = redact((v as Record<string, unknown>)[k]);
+    return out;
+  }
+  return v;
+}
+
+/** Reads a plain (non-secret) string input, or undefined. */
+function str(inputs: Record<string, unknown>, key: string): string | undefined {
+  const v = inputs[key];
+  return typeof v === "string" ? v : undefined;
+}
+
+function digest(...parts: string[]): string {
+  return createHash("sha256").update(parts.join("\u0000")).digest("hex");
+}
+
+/** A deterministic string of `length` characters from `alphabet`. */
+function deterministicString(seed: string, length: number, alphabet: string): string {
+  let out = "";
+  let block = digest(seed);
+  for (let i = 0; out.length < length; i++) {
+    if (i * 2 + 2 > block.length) {
+      block = digest(block);
+      i = 0;
+    }
+    out += alphabet[parseInt(block.slice(i * 2, i * 2 + 2), 16) % alphabet.length];
+  }
+  return out;
+}
+
+/** A deterministic version id in Key Vault's 32-hex-digit shape. */
+function versionId(seed: string): string {
+  return digest("version", seed).slice(0, 32);
+}
+
+function guidFrom(seed: string): string {
+  const h = digest("guid", seed);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+function rgScope(inputs: Record<string, unknown>): string {
+  return `/subscriptions/${EMULATED_SUBSCRIPTION}/resourceGroups/${str(inputs, "resourceGroupName") ?? "unknown-rg"}`;
+}
+
+type Emulation = (
+  args: pulumi.runtime.MockResourceArgs,
+  stack: string,
+) => { id: string; state: Record<string, unknown> };
+
+/** Per type: the ARM id and computed outputs Azure would return. */
+const EMULATIONS: Record<string, Emulation> = {
+  "azure-native:resources:ResourceGroup": ({ inputs, name }) => {
+    const rg = str(inputs, "resourceGroupName") ?? name;
+    return {
+      id: `/subscriptions/${EMULATED_SUBSCRIPTION}/resourceGroups/${rg}`,
+      state: { name: rg },
+    };
+  },
+  "azure-native:keyvault:Vault": ({ inputs, name }) => {
+    const vault = str(inputs, "vaultName") ?? name;
+    const props = (inputs.properties ?? {}) as Record<string, unknown>;
+    return {
+      id: `${rgScope(inputs)}/providers/Microsoft.KeyVault/vaults/${vault}`,
+      state: {
+        name: vault,
+        properties: { ...props, vaultUri: `https://${vault}.vault.azure.net/` },
+      },
+    };
+  },
+  "azure-native:keyvault:ManagedHsm": ({ inputs, name }) => {
+    const pool = str(inputs, "name") ?? name;
+    const props = (inputs.properties ?? {}) as Record<string, unknown>;
+    return {
+      id: `${rgScope(inputs)}/providers/Microsoft.KeyVault/managedHSMs/${pool}`,
+      state: {
+        name: pool,
+        properties: { ...props, hsmUri: `https://${pool}.managedhsm.azure.net/` },
+      },
+    };
+  },
+  "azure-native:keyvault:Key": ({ inputs, name }, stack) => {
+    const vault = str(inputs, "vaultName") ?? "unknown-vault";
+    const key = str(inputs, "keyName") ?? name;
+    const base = `https://${vault}.vault.azure.net/keys/${key}`;
+    return {
+      id: `${rgScope(inputs)}/providers/Microsoft.KeyVault/vaults/${vault}/keys/${key}`,
+      state: {
+        name: key,
+        keyUri: base,
+        keyUriWithVersion: `${base}/${versionId(`${stack}/${vault}/${key}`)}`,
+      },
+    };
+  },
+  "azure-native:keyvault:Secret": ({ inputs, name }, stack) => {
+    const vault = str(inputs, "vaultName") ?? "unknown-vault";
+    const secret = str(inputs, "secretName") ?? name;
+    const base = `https://${vault}.vault.azure.net/secrets/${secret}`;
+    const props = (inputs.properties ?? {}) as Record<string, unknown>;
+    return {
+      id: `${rgScope(inputs)}/providers/Microsoft.KeyVault/vaults/${vault}/secrets/${secret}`,
+      state: {
+        name: secret,
+        // ARM never returns a secret's value; neither does the emulation.
+        properties: {
+          ...props,
+          value: undefined,
+          secretUri: base,
+          secretUriWithVersion: `${base}/${versionId(`${stack}/${vault}/${secret}`)}`,
+        },
+      },
+    };
+  },
+  "azure-native:storage:StorageAccount": ({ inputs, name }) => {
+    const account = str(inputs, "accountName") ?? name;
+    return {
+      id: `${rgScope(inputs)}/providers/Microsoft.Storage/storageAccounts/${account}`,
+      state: {
+        name: account,
+        primaryEndpoints: { blob: `https://${account}.blob.core.windows.net/` },
+      },
+    };
+  },
+  "azure-native:storage:ManagementPolicy": ({ inputs }) => ({
+    id: `${rgScope(inputs)}/providers/Microsoft.Storage/storageAccounts/${str(inputs, "accountName")}/managementPolicies/default`,
+    state: { name: "default" },
+  }),
+  "azure-native:operationalinsights:Workspace": ({ inputs, name }, stack) => {
+    const ws = str(inputs, "workspaceName") ?? name;
+    return {
+      id: `${rgScope(inputs)}/providers/Microsoft.OperationalInsights/workspaces/${ws}`,
+      state: { name: ws, customerId: guidFrom(`${stack}/${ws}`) },
+    };
+  },
+  "azure-native:monitor:DiagnosticSetting": ({ inputs, name }) => ({
+    id: `${str(inputs, "resourceUri")}/providers/Microsoft.Insights/diagnosticSettings/${str(inputs, "name") ?? name}`,
+    state: { name: str(inputs, "name") ?? name },
+  }),
+  "azure-native:authorization:ManagementLockByScope": ({ inputs, name }) => ({
+    id: `${str(inputs, "scope")}/providers/Microsoft.Authorization/locks/${str(inputs, "lockName") ?? name}`,
+    state: { name: str(inputs, "lockName") ?? name },
+  }),
+  "azure-native:authorization:RoleAssignment": ({ inputs, name }) => ({
+    id: `${str(inputs, "scope")}/providers/Microsoft.Authorization/roleAssignments/${str(inputs, "roleAssignmentName") ?? name}`,
+    state: { name: str(inputs, "roleAssignmentName") ?? name },
+  }),
+  "azure-native:network:PrivateEndpoint": ({ inputs, name }) => {
+    const pe = str(inputs, "privateEndpointName") ?? name;
+    return {
+      id: `${rgScope(inputs)}/providers/Microsoft.Network/privateEndpoints/${pe}`,
+      state: { name: pe },
+    };
+  },
+  "azure-native:network:PrivateDnsZoneGroup": ({ inputs, name }) => ({
+    id: `${rgScope(inputs)}/providers/Microsoft.Network/privateEndpoints/${str(inputs, "privateEndpointName")}/privateDnsZoneGroups/${str(inputs, "privateDnsZoneGroupName") ?? name}`,
+    state: { name: str(inputs, "privateDnsZoneGroupName") ?? name },
+  }),
+  "random:index/randomString:RandomString": ({ inputs, name }, stack) => {
+    const length = typeof inputs.length === "number" ? inputs.length : 8;
+    const alphabet =
+      (inputs.lower === false ? "" : "abcdefghijklmnopqrstuvwxyz") +
+      (inputs.numeric === false ? "" : "0123456789") +
+      (inputs.upper === false ? "" : "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    return {
+      id: name,
+      state: { result: deterministicString(`${stack}/${name}`, length, alphabet) },
+    };
+  },
+  // A generated secret is never generated offline: the plan only needs to know it is secret.
+  "random:index/randomPassword:RandomPassword": ({ name }) => ({
+    id: name,
+    state: {
+      result: pulumi.secret(SECRET_PLACEHOLDER),
+      bcryptHash: pulumi.secret(SECRET_PLACEHOLDER),
+    },
+  }),
+};
+
+/** Invokes the program may call, with the values the emulated deploying identity has. */
+const CALLS: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> = {
+  "azure-native:authorization:getClientConfig": () => ({
+    clientId: "22222222-2222-2222-2222-222222222222",
+    objectId: "33333333-3333-3333-3333-333333333333",
+    subscriptionId: EMULATED_SUBSCRIPTION,
+    tenantId: EMULATED_TENANT,
+  }),
+};
+
+/** The Pulumi mocks that emulate Azure for the given stack. Unknown types and invokes throw. */
+export function azureEmulation(stack: string): pulumi.runtime.Mocks {
+  return {
+    newResource(args) {
+      // Components (the stack, our own components) have no provider and no id.
+      if (!args.custom) return { id: undefined, state: {} };
+      const emulate = EMULATIONS[args.type];
+      if (!emulate) {
+        throw new Error(`the offline plan does not emulate resource type ${args.type}`);
+      }
+      const { id, state } = emulate(args, stack);
+      return { id, state: { ...args.inputs, ...state } };
+    },
+    call(args) {
+      const call = CALLS[args.token];
+      if (!call) throw new Error(`the offline plan does not emulate invoke ${args.token}`);
+      return call(args.inputs);
+    },
+  };
+}
