@@ -64,6 +64,9 @@ export class Estate extends pulumi.ComponentResource {
 
     const vaults: Record<string, KeyVault> = {};
     for (const spec of config.vaults) {
+      // Per vault, in this order: the vault (or Managed HSM pool), its keys, its secrets (keys and
+      // secrets share the vault's single write chain, keys first, in spec order), then its role
+      // assignments, whose scopes may name one of those keys or secrets.
       vaults[spec.name] = new KeyVault(
         spec.name,
         {

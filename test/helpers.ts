@@ -1,0 +1,71 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse, stringify } from "yaml";
+import { planStack } from "../tools/plan";
+import { PlannedResource } from "../tools/planTypes";
+import { PlanReport } from "../tools/report";
+
+/** The shared test helpers: stack-file fixtures, offline plans and awaiting outputs. */
+
+export const ROOT = path.resolve(__dirname, "..");
+
+/** Resolves an Output's value in a mocked run (the one `promiseOf` every spec uses). */
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
+
+/** A stack file's `config:` mapping as a plain object (`keyvault-estate:vaults: [...]`, …). */
+export type StackConfigDoc = Record<string, unknown>;
+
+/** Loads a committed stack file's `config:` mapping so a test can change one field of it. */
+export function committedConfig(stack: string): StackConfigDoc {
+  const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+  return doc.config as StackConfigDoc;
+}
+
+/** Writes a stack file with this `config:` mapping to a fresh temporary directory; returns its path. */
+export function writeStackFile(config: StackConfigDoc, name = "Pulumi.test.yaml"): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kv-estate-"));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, stringify({ config }));
+  return file;
+}
+
+/** Plans a stack offline from a config mapping (as `npm run plan -- --config <file>` would). */
+export function planConfig(
+  config: StackConfigDoc,
+  opts: { stack?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<PlanReport> {
+  return planStack({
+    stack: opts.stack ?? "test",
+    configFile: writeStackFile(config),
+    env: opts.env ?? {},
+  });
+}
+
+/** A deep copy, so a test can change one field of a shared fixture. */
+export function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** The report's resources of one type, e.g. `azure-native:keyvault:Vault`. */
+export function ofType(report: PlanReport, type: string): PlanReport["resources"][number][] {
+  return report.resources.filter((r) => r.type === type);
+}
+
+/** Reads a nested input by dotted path (`properties.networkAcls.defaultAction`). */
+export function input(
+  resource: { inputs: Readonly<Record<string, unknown>> },
+  dotted: string,
+): unknown {
+  return dotted
+    .split(".")
+    .reduce<unknown>(
+      (v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined),
+      resource.inputs,
+    );
+}
+
+export type { PlannedResource };
