@@ -294,7 +294,11 @@ export function parseStackConfig(flat: Readonly<Record<string, string>>): Estate
   const result = estateSchema(baseline).safeParse(values);
   const problems: ConfigProblem[] = result.success
     ? []
-    : result.error.issues.map((i) => ({ path: formatPath(i.path), message: issueMessage(i) }));
+    : result.error.issues.map((i) => ({
+        // The region is the provider's key, not ours: name it as the user writes it.
+        path: i.path[0] === "location" ? "azure-native:location" : formatPath(i.path),
+        message: issueMessage(i),
+      }));
 
   const referenced = new Set(secretConfigSources(values.vaults));
   for (const key of others) {

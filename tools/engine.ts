@@ -84,6 +84,7 @@ export async function runProgram(
 
 interface RegisterResponse {
   getUrn(): string;
+  getId(): string;
   getObject(): Struct;
 }
 
@@ -108,9 +109,9 @@ function record(req: RegisterRequest, res: RegisterResponse): PlannedResource {
       string,
       unknown
     >,
-    outputs: redact(pulumi.runtime.deserializeProperties(res.getObject())) as Record<
-      string,
-      unknown
-    >,
+    outputs: {
+      ...(redact(pulumi.runtime.deserializeProperties(res.getObject())) as Record<string, unknown>),
+      ...(res.getId() ? { id: res.getId() } : {}),
+    },
   };
 }
