@@ -5,7 +5,7 @@ import pulumi from "@pulumi/eslint-plugin";
 import prettier from "eslint-config-prettier";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "bin/**", "reports/**"] },
+  { ignores: ["node_modules/**", "bin/**", "reports/**", "scratch*/**"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import program = require("../infra/index");
+import program from "../infra/index";
 import { parseStackConfig } from "../infra/config";
+import { setKeyClock, startOfUtcDay } from "../infra/keys";
 import { ConfigError } from "../infra/validation";
 import { comparePlans, renderComparison } from "./compare";
 import { PROJECT_NAME, runProgram } from "./engine";
@@ -22,7 +23,7 @@ export const EXIT = { ok: 0, mandatoryViolation: 1, invalid: 2, internal: 3 } as
 
 export class UsageError extends Error {}
 
-const USAGE = `usage: npm run plan -- --stack <name> [--config <file>] [--json <file>] [--markdown <file>] [--compare <base.json>]`;
+const USAGE = `usage: npm run plan -- --stack <name> [--config <file>] [--json <file>] [--markdown <file>] [--compare <base.json>] [--now <YYYY-MM-DD>]`;
 
 export interface PlanOptions {
   /** Stack name: reads `Pulumi.<stack>.yaml` unless `configFile` is given. */
@@ -33,6 +34,8 @@ export interface PlanOptions {
   readonly root?: string;
   /** The environment the pipeline would provide; decides which required inputs are present. */
   readonly env?: NodeJS.ProcessEnv;
+  /** The day new keys are created on (their first expiry). Defaults to today, UTC. */
+  readonly now?: Date;
 }
 
 /** Plans one stack offline: validates its config, runs the program under emulation, builds the report. */
@@ -42,7 +45,11 @@ export async function planStack(opts: PlanOptions): Promise<PlanReport> {
   const stackConfig = readStackFile(file);
   // Validate before anything is registered; the program validates again with the same function.
   const config = parseStackConfig(stackConfig.flat);
-  const run = await runProgram(opts.stack, stackConfig, program);
+  // A fixed day, not the wall clock, so one day's plans of one config are byte-identical.
+  const restoreClock = setKeyClock(() => startOfUtcDay(opts.now ?? new Date()));
+  const run = await runProgram(opts.stack, stackConfig, program).finally(() =>
+    setKeyClock(restoreClock),
+  );
   const env = opts.env ?? process.env;
 
   const requiredInputs: RequiredInput[] = config.vaults.flatMap((v) =>
@@ -87,7 +94,11 @@ export async function cli(
 ): Promise<number> {
   try {
     const { values } = parseUsage(argv);
-    const report = await planStack({ stack: values.stack, configFile: values.config });
+    const report = await planStack({
+      stack: values.stack,
+      configFile: values.config,
+      now: values.now,
+    });
     out(renderConsole(report));
     if (values.json) writeFile(values.json, renderJson(report));
     if (values.markdown) writeFile(values.markdown, renderMarkdown(report));
@@ -119,6 +130,7 @@ function parseUsage(argv: readonly string[]) {
         json: { type: "string" },
         markdown: { type: "string" },
         compare: { type: "string" },
+        now: { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -131,7 +143,15 @@ function parseUsage(argv: readonly string[]) {
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) {
     throw new UsageError(`--stack must be a stack name (letters, digits, ".", "-", "_")\n${USAGE}`);
   }
-  return { values: { ...parsed.values, stack } };
+  const { now } = parsed.values;
+  if (now !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(now)) {
+    throw new UsageError(`--now must be a date (YYYY-MM-DD)\n${USAGE}`);
+  }
+  const day = now === undefined ? undefined : new Date(`${now}T00:00:00Z`);
+  if (day !== undefined && Number.isNaN(day.getTime())) {
+    throw new UsageError(`--now must be a date (YYYY-MM-DD)\n${USAGE}`);
+  }
+  return { values: { ...parsed.values, stack, now: day } };
 }
 
 function writeFile(file: string, text: string): void {
