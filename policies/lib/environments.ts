@@ -1,0 +1,19 @@
+import * as fs from "fs";
+import * as path from "path";
+
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export function isEnvironment(value: string): value is Environment {
+  return (ENVIRONMENTS as readonly string[]).includes(value);
+}
+
+/** Path of an environment's policy config, the file passed to `--policy-pack-config`. */
+export function policyConfigPath(env: Environment): string {
+  return path.join(__dirname, "..", "config", `${env}.json`);
+}
+
+/** The environment's policy config as raw JSON (validate it with parsePolicyConfig). */
+export function loadPolicyConfig(env: Environment): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(policyConfigPath(env), "utf8")) as Record<string, unknown>;
+}
