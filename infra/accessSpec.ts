@@ -1,20 +1,207 @@
 import { z } from "zod";
-import { guid } from "./validation";
+import { resolveRole, ResolvedRole } from "./roles";
+import { guid, OBJECT_NAME } from "./validation";
 
-/** An access spec from the stack config: one role assignment on a vault, secret or key. */
-export const accessSpecSchema = z.strictObject({
-  principalId: guid,
-  principalType: z.enum(["User", "Group", "ServicePrincipal"], {
-    error: 'must be "User", "Group" or "ServicePrincipal"',
-  }),
-  role: z.string().min(1),
-  scope: z
-    .string()
-    .regex(/^(vault|secret\/[0-9a-zA-Z-]{1,127}|key\/[0-9a-zA-Z-]{1,127})$/, {
-      error: 'must be "vault", "secret/<name>" or "key/<name>"',
-    })
-    .default("vault"),
-  description: z.string().max(1024).optional(),
-});
+/**
+ * An access spec from the stack config: one role assignment on a vault, or on one secret or key
+ * of it. The schema checks each field and resolves the role against the catalogue; the checks
+ * that need the rest of the vault or the estate (`checkAccess`) run once the vault itself parsed.
+ */
+export const accessSpecSchema = z
+  .strictObject({
+    // Azure returns object ids in lower case; a differently cased id would show a diff on every
+    // refresh, and principalId forces a replacement.
+    principalId: guid.transform((id) => id.toLowerCase()),
+    // Required: without it ARM looks the principal up in Entra ID, and a service principal created
+    // moments earlier fails with PrincipalNotFound (replication delay).
+    principalType: z.enum(["User", "Group", "ServicePrincipal"], {
+      error: (iss) =>
+        iss.input === undefined ? "is required" : 'must be "User", "Group" or "ServicePrincipal"',
+    }),
+    role: z
+      .string({ error: "must be a role name from the catalogue or a role definition GUID" })
+      .transform((text, ctx): ResolvedRole => {
+        const r = resolveRole(text);
+        if (r.ok) return r.role;
+        ctx.addIssue({ code: "custom", message: r.message });
+        return z.NEVER;
+      }),
+    scope: z
+      .string({ error: 'must be "vault", "secret/<name>" or "key/<name>"' })
+      .regex(/^(vault|secret\/[0-9a-zA-Z-]{1,127}|key\/[0-9a-zA-Z-]{1,127})$/, {
+        error: 'must be "vault", "secret/<name>" or "key/<name>"',
+      })
+      .default("vault"),
+    /** An ABAC condition (conditionVersion 2.0). */
+    condition: z.string().min(1, { error: "must not be empty" }).max(8192).optional(),
+    conditionVersion: z.literal("2.0", { error: 'must be "2.0"' }).optional(),
+    description: z.string().max(1024).optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.conditionVersion !== undefined && a.condition === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["conditionVersion"],
+        message: "applies only with a condition",
+      });
+    }
+  });
 
-export type AccessSpecInput = z.output<typeof accessSpecSchema>;
+export type AccessSpec = z.output<typeof accessSpecSchema>;
+
+/** An access spec's scope, parsed. */
+export type AccessScope =
+  { readonly kind: "vault" } | { readonly kind: "secret" | "key"; readonly name: string };
+
+export function parseScope(scope: string): AccessScope {
+  const slash = scope.indexOf("/");
+  if (slash < 0) return { kind: "vault" };
+  const kind = scope.slice(0, slash);
+  const name = scope.slice(slash + 1);
+  if ((kind !== "secret" && kind !== "key") || !OBJECT_NAME.test(name)) {
+    throw new Error(`not an access scope: ${scope}`);
+  }
+  return { kind, name };
+}
+
+function tryParseScope(scope: unknown): AccessScope | undefined {
+  try {
+    return typeof scope === "string" ? parseScope(scope) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What `checkAccess` needs beyond the vault: the estate's guardrail inputs. */
+export interface AccessGuardrails {
+  readonly environment: string;
+  /** The baseline's `access.privilegedRolesBreakGlassOnly`. */
+  readonly privilegedRolesBreakGlassOnly: boolean;
+  /** `breakGlassPrincipals`, lower case. */
+  readonly breakGlassPrincipals: ReadonlySet<string>;
+}
+
+/** The parts of a parsed vault `checkAccess` reads. */
+export interface AccessVault {
+  readonly tier: string;
+  readonly keys: readonly { readonly name: string }[];
+  readonly secrets: readonly { readonly name: string }[];
+  readonly access: readonly AccessSpec[];
+}
+
+const OBJECTS_AT: Record<"secret" | "key", string> = { secret: "secrets", key: "keys" };
+
+/**
+ * Cross-field and guardrail checks for a vault's access specs: scopes name existing secrets and
+ * keys, roles fit their scope and the vault's tier, no grant appears twice, and privileged roles go
+ * to break-glass principals only where the baseline says so. Issues are reported at
+ * `access[i].<field>`, relative to the vault.
+ */
+export function checkAccess(v: AccessVault, g: AccessGuardrails, ctx: z.RefinementCtx): void {
+  const issue = (i: number, field: string | undefined, message: string) =>
+    ctx.addIssue({ code: "custom", path: field ? ["access", i, field] : ["access", i], message });
+  const hsm = v.tier === "managedHsm";
+  const seen = new Map<string, number>();
+
+  v.access.forEach((a, i) => {
+    // Zod runs this refinement after continuable field issues too (a scope failing its pattern):
+    // such an entry has its own issue already, so skip it rather than trust its shape.
+    const scope = tryParseScope(a.scope);
+    if (!scope || typeof a.role?.id !== "string" || typeof a.principalId !== "string") return;
+    const role = a.role.catalogue;
+
+    if (scope.kind !== "vault") {
+      const objects = scope.kind === "secret" ? v.secrets : v.keys;
+      if (hsm) {
+        issue(
+          i,
+          "scope",
+          "a Managed HSM's keys are data-plane objects outside ARM; grant them with the pool's local RBAC after activation (see README)",
+        );
+      } else if (!objects.some((o) => o.name === scope.name)) {
+        const near = objects.find((o) => o.name.toLowerCase() === scope.name.toLowerCase());
+        const list = objects.map((o) => o.name).join(", ") || "none";
+        issue(
+          i,
+          "scope",
+          `names no ${scope.kind} of this vault` +
+            (near
+              ? ` (did you mean "${scope.kind}/${near.name}"?)`
+              : ` (its ${OBJECTS_AT[scope.kind]}: ${list})`),
+        );
+      }
+      if (role?.objects && role.objects !== OBJECTS_AT[scope.kind]) {
+        issue(
+          i,
+          "role",
+          role.objects === "certificates"
+            ? `"${role.name}" acts on certificates, which have no scope of their own here; grant it at vault scope`
+            : `"${role.name}" acts on ${role.objects} and grants nothing at a ${scope.kind} scope`,
+        );
+      }
+    }
+
+    if (role && !role.targets.includes(hsm ? "managedHsm" : "vault")) {
+      issue(
+        i,
+        "role",
+        hsm
+          ? `"${role.name}" grants nothing on a Managed HSM: its data plane uses local RBAC, granted after activation (see README)`
+          : `"${role.name}" applies to Managed HSM pools only and grants nothing on a vault`,
+      );
+    }
+
+    const key = `${a.principalId}\n${a.role.id}\n${a.scope.toLowerCase()}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      issue(
+        i,
+        undefined,
+        `duplicate grant of "${a.role.name}" to ${a.principalId} at ${a.scope} (also at index ${first}); Azure would refuse it with RoleAssignmentExists`,
+      );
+    } else {
+      seen.set(key, i);
+    }
+
+    if (
+      g.privilegedRolesBreakGlassOnly &&
+      role?.privileged &&
+      !g.breakGlassPrincipals.has(a.principalId)
+    ) {
+      issue(
+        i,
+        "role",
+        `"${role.name}" is privileged: in ${g.environment} it may be granted in a vault only to breakGlassPrincipals, and ${a.principalId} is not one`,
+      );
+    }
+  });
+}
+
+/**
+ * What the plan flags about a valid access spec (advisory, never an error): raw role GUIDs, and
+ * broad read/use roles at vault scope where a secret or key scope usually does.
+ */
+export function accessNotes(a: AccessSpec): string[] {
+  const notes: string[] = [];
+  const role = a.role.catalogue;
+  if (a.role.givenAs === "guid") {
+    notes.push(
+      role
+        ? `role given as a raw GUID; it is the catalogue's "${role.name}"`
+        : `role ${a.role.id} is not in the catalogue (custom or unlisted built-in role): the guardrails cannot classify it; review its permissions`,
+    );
+  }
+  if (role?.narrowable && parseScope(a.scope).kind === "vault") {
+    const kind = role.objects === "keys" ? "key" : "secret";
+    notes.push(
+      `advisory: "${role.name}" at vault scope reaches every ${kind} in the vault; grant ${kind}/<name> for each ${kind} the principal needs unless the vault is dedicated to it`,
+    );
+  }
+  return notes;
+}
+
+/** Lenient read of `breakGlassPrincipals` before validation: the valid GUIDs, lower case. */
+export function breakGlassSet(value: unknown): ReadonlySet<string> {
+  const ok = Array.isArray(value) ? value.filter((p) => guid.safeParse(p).success) : [];
+  return new Set(ok.map((p: string) => p.toLowerCase()));
+}

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { BASELINES, Baseline, ENVIRONMENTS, Environment } from "../stacks";
-import { accessSpecSchema } from "./accessSpec";
+import { AccessGuardrails, accessSpecSchema, breakGlassSet, checkAccess } from "./accessSpec";
 import { checkKeys, keySpecSchema } from "./keySpec";
 import { defaultResourceGroupName, maxLogicalLength, VaultKind } from "./naming";
 import { checkSecrets, secretSpecSchema } from "./secretSpec";
@@ -110,12 +110,17 @@ function vaultObject(b: Baseline) {
 
 type VaultShape = z.output<ReturnType<typeof vaultObject>>;
 
-function vaultSchema(b: Baseline) {
-  return vaultObject(b).superRefine((v, ctx) => checkVault(v, b, ctx));
+function vaultSchema(b: Baseline, access: AccessGuardrails) {
+  return vaultObject(b).superRefine((v, ctx) => checkVault(v, b, access, ctx));
 }
 
 /** Baseline limits and cross-field rules for one vault (runs only once the vault itself parsed). */
-function checkVault(v: VaultShape, b: Baseline, ctx: z.RefinementCtx): void {
+function checkVault(
+  v: VaultShape,
+  b: Baseline,
+  access: AccessGuardrails,
+  ctx: z.RefinementCtx,
+): void {
   const issue = (path: PropertyKey[], message: string) =>
     ctx.addIssue({ code: "custom", path, message });
   const kind: VaultKind = v.tier === "managedHsm" ? "managedHsm" : "vault";
@@ -153,6 +158,7 @@ function checkVault(v: VaultShape, b: Baseline, ctx: z.RefinementCtx): void {
   checkUnique(v.secrets, (s) => s.name, "name", "secret name", ctx, ["secrets"]);
   checkKeys(v.keys, v.tier, b, ctx);
   checkSecrets(v.secrets, b, ctx);
+  checkAccess(v, access, ctx);
 }
 
 function diagnosticsSchema(b: Baseline) {
@@ -210,7 +216,15 @@ function diagnosticsSchema(b: Baseline) {
     });
 }
 
-function estateSchema(b: Baseline) {
+function guardrails(b: Baseline, breakGlassPrincipals: unknown): AccessGuardrails {
+  return {
+    environment: b.environment,
+    privilegedRolesBreakGlassOnly: b.access.privilegedRolesBreakGlassOnly,
+    breakGlassPrincipals: breakGlassSet(breakGlassPrincipals),
+  };
+}
+
+function estateSchema(b: Baseline, access: AccessGuardrails) {
   return z
     .strictObject({
       location: z
@@ -233,7 +247,7 @@ function estateSchema(b: Baseline) {
         .default({}),
       breakGlassPrincipals: z.array(guid).default([]),
       diagnostics: diagnosticsSchema(b),
-      vaults: z.array(vaultSchema(b)).min(1, { error: "must list at least one vault" }),
+      vaults: z.array(vaultSchema(b, access)).min(1, { error: "must list at least one vault" }),
     })
     .superRefine((c, ctx) =>
       checkUnique(c.vaults, (v) => v.name, "name", "vault name", ctx, ["vaults"]),
@@ -291,7 +305,9 @@ export function parseStackConfig(flat: Readonly<Record<string, string>>): Estate
   const env = z.enum(ENVIRONMENTS as [Environment, ...Environment[]]).safeParse(values.environment);
   // With an unknown environment, validate the rest against the strictest baseline.
   const baseline = BASELINES[env.success ? env.data : "prod"];
-  const result = estateSchema(baseline).safeParse(values);
+  // Read leniently up front so each vault's access guardrails run even if another field fails.
+  const access = guardrails(baseline, values.breakGlassPrincipals);
+  const result = estateSchema(baseline, access).safeParse(values);
   const problems: ConfigProblem[] = result.success
     ? []
     : result.error.issues.map((i) => ({

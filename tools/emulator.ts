@@ -128,19 +128,21 @@ const EMULATIONS: Record<string, Emulation> = {
     const vault = str(inputs, "vaultName") ?? "unknown-vault";
     const secret = str(inputs, "secretName") ?? name;
     const base = `https://${vault}.vault.azure.net/secrets/${secret}`;
-    const props = (inputs.properties ?? {}) as Record<string, unknown>;
+    // A secret `value` makes the mock deserialize the whole `properties` input as one secret;
+    // the engine likewise marks the `properties` output secret, so the emulation does too.
+    const secretInput = isSecretValue(inputs.properties);
+    const raw = secretInput ? inputs.properties.value : inputs.properties;
+    // ARM never returns a secret's value; neither does the emulation.
+    const props: Record<string, unknown> = { ...(raw ?? {}) };
+    delete props.value;
+    const properties = {
+      ...props,
+      secretUri: base,
+      secretUriWithVersion: `${base}/${versionId(`${stack}/${vault}/${secret}`)}`,
+    };
     return {
       id: `${rgScope(inputs)}/providers/Microsoft.KeyVault/vaults/${vault}/secrets/${secret}`,
-      state: {
-        name: secret,
-        // ARM never returns a secret's value; neither does the emulation.
-        properties: {
-          ...props,
-          value: undefined,
-          secretUri: base,
-          secretUriWithVersion: `${base}/${versionId(`${stack}/${vault}/${secret}`)}`,
-        },
-      },
+      state: { name: secret, properties: secretInput ? pulumi.secret(properties) : properties },
     };
   },
   "azure-native:storage:StorageAccount": ({ inputs, name }) => {

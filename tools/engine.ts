@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { azureEmulation, redact } from "./emulator";
-import { PlannedResource } from "./planTypes";
+import { azureEmulation, isSecretValue, redact } from "./emulator";
+import { PlannedResource, SECRET_PLACEHOLDER } from "./planTypes";
 import { StackConfig } from "./stackFile";
 
 /** What one in-process run of the program produced. */
@@ -105,13 +105,32 @@ function record(req: RegisterRequest, res: RegisterResponse): PlannedResource {
     dependsOn: [...new Set(req.getDependenciesList())].sort(),
     propertyDependencies: Object.fromEntries(sortedKeys.map((k) => [k, propertyDependencies[k]])),
     protect: req.getProtect(),
-    inputs: redact(pulumi.runtime.deserializeProperties(req.getObject())) as Record<
-      string,
-      unknown
-    >,
+    inputs: redact(deserializeRedacted(req.getObject())) as Record<string, unknown>,
     outputs: {
-      ...(redact(pulumi.runtime.deserializeProperties(res.getObject())) as Record<string, unknown>),
+      ...(redact(deserializeRedacted(res.getObject())) as Record<string, unknown>),
       ...(res.getId() ? { id: res.getId() } : {}),
     },
   };
+}
+
+/**
+ * Deserializes a struct with each secret replaced by the placeholder where it sits. Deserializing
+ * first would mark a whole top-level property secret when one nested field is (a Secret's
+ * `properties.value`), hiding the fields reviewers and policies read (`properties.contentType`,
+ * `properties.attributes.expires`), as `pulumi.runtime.deserializeProperties` does.
+ */
+function deserializeRedacted(struct: Struct): Record<string, unknown> {
+  const leaf = (v: unknown): unknown => {
+    if (isSecretValue(v)) return SECRET_PLACEHOLDER;
+    if (Array.isArray(v)) return v.map(leaf);
+    if (v !== null && typeof v === "object") {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, leaf(x)]));
+    }
+    return v;
+  };
+  const props: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(struct.toJavaScript())) {
+    if (v !== undefined) props[k] = pulumi.runtime.deserializeProperty(leaf(v));
+  }
+  return props;
 }

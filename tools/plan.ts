@@ -3,8 +3,10 @@ import * as path from "path";
 import { parseArgs } from "util";
 import program from "../infra/index";
 import { parseStackConfig } from "../infra/config";
-import { setKeyClock, startOfUtcDay } from "../infra/keys";
+import { setClock, startOfUtcDay } from "../infra/clock";
+import { assertSecretSourcesStorable, isPresent, secretSourceRefs } from "../infra/secretSources";
 import { ConfigError } from "../infra/validation";
+import { buildAccessMatrix } from "./accessMatrix";
 import { comparePlans, renderComparison } from "./compare";
 import { PROJECT_NAME, runProgram } from "./engine";
 import { PolicyViolation } from "./planTypes";
@@ -46,33 +48,27 @@ export async function planStack(opts: PlanOptions): Promise<PlanReport> {
   // Validate before anything is registered; the program validates again with the same function.
   const config = parseStackConfig(stackConfig.flat);
   // A fixed day, not the wall clock, so one day's plans of one config are byte-identical.
-  const restoreClock = setKeyClock(() => startOfUtcDay(opts.now ?? new Date()));
-  const run = await runProgram(opts.stack, stackConfig, program).finally(() =>
-    setKeyClock(restoreClock),
-  );
+  const day = startOfUtcDay(opts.now ?? new Date());
+  const restoreClock = setClock(() => day);
   const env = opts.env ?? process.env;
+  // Config sources must be `secure:`, and secrets need a vault that holds them (exit 2 otherwise).
+  assertSecretSourcesStorable(config, stackConfig.secretKeys, stackConfig.flat);
+  // The plan is a dry run that reads no secret value: every env and config source is a secret
+  // placeholder (refused outside a dry run), and `requiredInputs` says which ones are missing.
+  const run = await runProgram(opts.stack, stackConfig, () => program({ offline: true, env }), {
+    preview: true,
+  }).finally(() => {
+    setClock(restoreClock);
+  });
 
-  const requiredInputs: RequiredInput[] = config.vaults.flatMap((v) =>
-    v.secrets.flatMap((s): RequiredInput[] => {
-      if (s.source.env) {
-        const present = env[s.source.env] !== undefined && env[s.source.env] !== "";
-        return [{ kind: "env", name: s.source.env, vault: v.name, secret: s.name, present }];
-      }
-      if (s.source.config) {
-        const present = stackConfig.flat[`${PROJECT_NAME}:${s.source.config}`] !== undefined;
-        return [
-          {
-            kind: "config",
-            name: `${PROJECT_NAME}:${s.source.config}`,
-            vault: v.name,
-            secret: s.name,
-            present,
-          },
-        ];
-      }
-      return [];
-    }),
-  );
+  const sourceInputs = { env, config: stackConfig.flat };
+  const requiredInputs: RequiredInput[] = secretSourceRefs(config).map((r) => ({
+    kind: r.kind,
+    name: r.name,
+    vault: r.vault,
+    secret: r.secret,
+    present: isPresent(r, sourceInputs),
+  }));
   const policyViolations: PolicyViolation[] = [];
   return buildReport({
     project: PROJECT_NAME,
@@ -81,7 +77,7 @@ export async function planStack(opts: PlanOptions): Promise<PlanReport> {
     resources: run.resources,
     outputs: run.outputs,
     policyViolations,
-    access: [],
+    access: buildAccessMatrix(config.vaults, run.resources),
     requiredInputs,
   });
 }
@@ -144,11 +140,8 @@ function parseUsage(argv: readonly string[]) {
     throw new UsageError(`--stack must be a stack name (letters, digits, ".", "-", "_")\n${USAGE}`);
   }
   const { now } = parsed.values;
-  if (now !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(now)) {
-    throw new UsageError(`--now must be a date (YYYY-MM-DD)\n${USAGE}`);
-  }
   const day = now === undefined ? undefined : new Date(`${now}T00:00:00Z`);
-  if (day !== undefined && Number.isNaN(day.getTime())) {
+  if (day !== undefined && (isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== now)) {
     throw new UsageError(`--now must be a date (YYYY-MM-DD)\n${USAGE}`);
   }
   return { values: { ...parsed.values, stack, now: day } };

@@ -129,6 +129,10 @@ export function renderTree(report: PlanReport): string[] {
   return lines;
 }
 
+/** Said wherever missing inputs are listed. Values are never read by the plan, present or not. */
+const MISSING_NOTE =
+  "  The plan used secret placeholders for the missing inputs; `pulumi up` refuses to run until the pipeline provides them.";
+
 /** What `npm run plan` prints. */
 export function renderConsole(report: PlanReport): string {
   const s = report.summary;
@@ -148,6 +152,7 @@ export function renderConsole(report: PlanReport): string {
         `  ${i.present ? "ok     " : "MISSING"}  ${i.kind} ${i.name}  -> ${i.vault}/${i.secret}`,
       );
     }
+    if (s.missingInputs > 0) out.push(MISSING_NOTE);
     out.push("");
   }
   if (report.policyViolations.length === 0) {
@@ -233,6 +238,7 @@ export function renderMarkdown(report: PlanReport): string {
       );
     }
     out.push("");
+    if (s.missingInputs > 0) out.push(MISSING_NOTE.trim(), "");
   }
   return `${out.join("\n")}`;
 }

@@ -1,0 +1,116 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import { v5 as uuidv5 } from "uuid";
+import { AccessSpec, accessNotes, parseScope } from "./accessSpec";
+import { roleDefinitionArmId, subscriptionOf } from "./roles";
+
+/**
+ * The UUIDv5 namespace of role assignment names. Never change it: every assignment's name, and so
+ * its identity in Azure, derives from it.
+ */
+export const ROLE_ASSIGNMENT_NAMESPACE = "5d0f4a8e-6b1c-4f7a-9e3d-2c8b1a7f6e40";
+
+/**
+ * A role assignment's name: UUIDv5 of (scope, principal, role), like Bicep's
+ * `guid(scope, principalId, roleDefinitionId)` (learn.microsoft.com/azure/azure-resource-manager/bicep/scenarios-rbac).
+ * The scope is the resolved ARM id, so the name is unique in the tenant (Azure requires that even
+ * for narrower scopes) and identical on every run and machine for the same deployed scope. Parts
+ * are lower-cased because ARM ids and GUIDs compare case-insensitively.
+ */
+export function roleAssignmentName(scopeId: string, principalId: string, roleId: string): string {
+  const key = [scopeId, principalId, roleId].map((p) => p.toLowerCase()).join("\n");
+  return uuidv5(key, ROLE_ASSIGNMENT_NAMESPACE);
+}
+
+/** Anything with an ARM id: a `keyvault.Key`, a `keyvault.Secret`, or a test stand-in. */
+export interface ArmResource {
+  readonly id: pulumi.Input<string>;
+}
+
+/** Arguments of a `VaultAccess`: a vault's validated access specs and what their scopes name. */
+export interface VaultAccessArgs {
+  /** The vault's logical name (messages, the access matrix). */
+  readonly vault: string;
+  /** The validated access specs (`vaults[].access`), roles resolved. Defaults to none. */
+  readonly grants?: readonly AccessSpec[];
+  /** ARM id of the vault (or Managed HSM pool): the `vault` scope. */
+  readonly vaultId: pulumi.Input<string>;
+  /** The vault's keys by name, for `key/<name>` scopes. Defaults to none. */
+  readonly keys?: Readonly<Record<string, ArmResource>>;
+  /** The vault's secrets by name, for `secret/<name>` scopes. Defaults to none. */
+  readonly secrets?: Readonly<Record<string, ArmResource>>;
+}
+
+/**
+ * The Pulumi name of a grant's assignment under a `VaultAccess` named `component`:
+ * `<component>/<scope>/<role slug or GUID>/<principal>`. "/" cannot occur inside a vault, object,
+ * role slug or GUID, so distinct grants never share a name; the name never changes for a grant.
+ */
+export function assignmentResourceName(component: string, a: AccessSpec): string {
+  return `${component}/${a.scope}/${a.role.catalogue?.slug ?? a.role.id}/${a.principalId}`;
+}
+
+/** The conventional `VaultAccess` name for a vault (`<vault>-access`). */
+export function accessComponentName(vault: string): string {
+  return `${vault}-access`;
+}
+
+/**
+ * A vault's role assignments: one `authorization.RoleAssignment` per access spec, scoped to the
+ * vault or to one of its secrets or keys. Each scope is the ARM id output of the resource it names,
+ * so an assignment waits for its secret or key to exist.
+ */
+export class VaultAccess extends pulumi.ComponentResource {
+  /** The assignments, keyed by `<scope>/<role slug or GUID>/<principal>`. */
+  public readonly assignments: Readonly<Record<string, authorization.RoleAssignment>>;
+
+  constructor(name: string, args: VaultAccessArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("keyvault-estate:access:VaultAccess", name, {}, opts);
+    const assignments: Record<string, authorization.RoleAssignment> = {};
+
+    for (const grant of args.grants ?? []) {
+      const scopeId = pulumi.output(resolveScope(args, grant.scope));
+      const resourceName = assignmentResourceName(name, grant);
+      const assignment = new authorization.RoleAssignment(
+        resourceName,
+        {
+          scope: scopeId,
+          // Computed from the resolved scope: plain values in, no resource created in the apply.
+          roleAssignmentName: scopeId.apply((s) =>
+            roleAssignmentName(s, grant.principalId, grant.role.id),
+          ),
+          roleDefinitionId: scopeId.apply((s) =>
+            roleDefinitionArmId(subscriptionOf(s), grant.role.id),
+          ),
+          principalId: grant.principalId,
+          principalType: grant.principalType,
+          description: grant.description,
+          condition: grant.condition,
+          conditionVersion: grant.condition ? (grant.conditionVersion ?? "2.0") : undefined,
+        },
+        { parent: this },
+      );
+      assignments[resourceName.slice(name.length + 1)] = assignment;
+      for (const note of accessNotes(grant)) {
+        void pulumi.log.warn(`${args.vault} ${grant.scope}: ${note}`, assignment);
+      }
+    }
+    this.assignments = assignments;
+    this.registerOutputs({});
+  }
+}
+
+function resolveScope(args: VaultAccessArgs, scope: string): pulumi.Input<string> {
+  const s = parseScope(scope);
+  if (s.kind === "vault") return args.vaultId;
+  const objects = s.kind === "secret" ? args.secrets : args.keys;
+  const target = objects?.[s.name];
+  if (!target) {
+    // Config validation guarantees the name exists in the vault's spec; reaching this means the
+    // component that creates it did not hand its resources over.
+    throw new Error(
+      `vault ${args.vault}: access scope ${scope} names no ${s.kind} resource passed to VaultAccess`,
+    );
+  }
+  return target.id;
+}

@@ -1,0 +1,116 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import type * as inputs from "@pulumi/azure-native/types/input";
+import { now as clockNow, SECONDS_PER_DAY, startOfUtcDay } from "./clock";
+import { KeySpec } from "./keySpec";
+import { WriteChain } from "./writeChain";
+
+/** The ARM path of a key's expiry, which only creation sets (see `keyProperties`). */
+export const KEY_EXPIRY_PATH = "properties.attributes.expires";
+
+const days = (n: number) => `P${n}D`;
+
+/**
+ * The ARM properties of a key created on `now`'s UTC day. Pure, so it is tested without mocks.
+ *
+ * Expiry has two parts in ARM. `attributes.expires` is the absolute expiry (seconds since the
+ * epoch) of the version created now; `rotationPolicy.attributes.expiryTime` is a duration that
+ * Key Vault applies to every version it creates by rotation, and does not touch the current one.
+ * Only the first is clock-dependent, and only creation uses it: the key PUT is "create if not
+ * exist" (an existing key is returned without any write), and once the policy rotates the key,
+ * Azure itself moves `expires` forward. So `KeyVaultKeys` sets it from the clock at creation and
+ * ignores its changes afterwards; the policy keeps every later version on the same lifetime.
+ */
+export function keyProperties(spec: KeySpec, now: Date): inputs.keyvault.KeyPropertiesArgs {
+  const created = startOfUtcDay(now).getTime() / 1000;
+  const rotateTrigger =
+    spec.rotation.rotateAfterCreateDays !== undefined
+      ? { timeAfterCreate: days(spec.rotation.rotateAfterCreateDays) }
+      : { timeBeforeExpiry: days(spec.rotation.rotateBeforeExpiryDays ?? 0) };
+  return {
+    kty: spec.kty,
+    ...(spec.size !== undefined ? { keySize: spec.size } : {}),
+    ...(spec.curve !== undefined ? { curveName: spec.curve } : {}),
+    keyOps: [...spec.ops],
+    attributes: {
+      enabled: true,
+      expires: created + spec.expiresInDays * SECONDS_PER_DAY,
+      ...(spec.exportable !== undefined ? { exportable: spec.exportable } : {}),
+    },
+    rotationPolicy: {
+      attributes: { expiryTime: days(spec.expiresInDays) },
+      lifetimeActions: [
+        { action: { type: keyvault.KeyRotationPolicyActionType.Rotate }, trigger: rotateTrigger },
+        {
+          action: { type: keyvault.KeyRotationPolicyActionType.Notify },
+          trigger: { timeBeforeExpiry: days(spec.rotation.notifyBeforeExpiryDays) },
+        },
+      ],
+    },
+    ...(spec.releasePolicy ? { releasePolicy: { ...spec.releasePolicy } } : {}),
+  };
+}
+
+/** Where a vault's keys go: the vault component's physical name, group and write chain. */
+export interface KeyVaultRef {
+  readonly vaultName: pulumi.Input<string>;
+  readonly resourceGroupName: pulumi.Input<string>;
+  /** The vault's single ordered chain of child writes; every key joins it, in spec order. */
+  readonly writes: WriteChain;
+}
+
+/** Arguments of `KeyVaultKeys`. */
+export interface KeyVaultKeysArgs {
+  /** The vault the keys live in. */
+  readonly vault: KeyVaultRef;
+  /** The vault's key specs, defaults applied (`resolveKeySpec`), in config order. */
+  readonly keys: readonly KeySpec[];
+  /** Tags for every key. Defaults to none. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** The creation instant that sets each new key's first expiry. Defaults to `infra/clock.ts`. */
+  readonly now?: Date;
+}
+
+/**
+ * A vault's keys: one `keyvault.Key` per spec, serialized on the vault's write chain (DESIGN.md
+ * contract 3), each with an expiry and a rotation policy that rotates and notifies before expiry.
+ * Exposes the versionless key URIs, which is what a customer-managed-key consumer is configured
+ * with so that it follows rotation.
+ */
+export class KeyVaultKeys extends pulumi.ComponentResource {
+  /** The keys by spec name. */
+  public readonly keys: Readonly<Record<string, keyvault.Key>>;
+  /** Versionless key URIs (`https://<vault>.vault.azure.net/keys/<name>`) by spec name. */
+  public readonly keyUris: Readonly<Record<string, pulumi.Output<string>>>;
+
+  constructor(name: string, args: KeyVaultKeysArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("keyvault-estate:keys:KeyVaultKeys", name, {}, opts);
+    const now = args.now ?? clockNow();
+    const keys: Record<string, keyvault.Key> = {};
+    const keyUris: Record<string, pulumi.Output<string>> = {};
+    for (const spec of args.keys) {
+      const key = new keyvault.Key(
+        `${name}-${spec.name}`,
+        {
+          resourceGroupName: args.vault.resourceGroupName,
+          vaultName: args.vault.vaultName,
+          keyName: spec.name,
+          properties: keyProperties(spec, now),
+          tags: { ...args.tags },
+        },
+        {
+          parent: this,
+          dependsOn: args.vault.writes.next(),
+          // Set at creation only; afterwards Azure owns it (see keyProperties).
+          ignoreChanges: [KEY_EXPIRY_PATH],
+        },
+      );
+      args.vault.writes.add(key);
+      keys[spec.name] = key;
+      keyUris[spec.name] = key.keyUri;
+    }
+    this.keys = keys;
+    this.keyUris = keyUris;
+    this.registerOutputs({ keyUris });
+  }
+}

@@ -1,0 +1,356 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { isDeepStrictEqual } from "util";
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import fc from "fast-check";
+import { KeySpec, kty, ROTATION_LIMITS, RSA_SIZES } from "../infra/keySpec";
+import { startOfUtcDay } from "../infra/clock";
+import { KEY_EXPIRY_PATH, keyProperties, KeyVaultKeys } from "../infra/keys";
+import { WriteChain } from "../infra/writeChain";
+import { azureEmulation } from "../tools/emulator";
+import { cli, EXIT, planStack } from "../tools/plan";
+import { PlanReport, renderJson } from "../tools/report";
+import {
+  clone,
+  committedConfig,
+  input,
+  ofType,
+  promiseOf,
+  StackConfigDoc,
+  writeStackFile,
+} from "./helpers";
+
+const DAY = 86_400;
+const KEY = "azure-native:keyvault:Key";
+/** A fixed creation instant, late in its UTC day, for plans whose expiry the tests compute. */
+const NOW = new Date("2026-03-15T17:45:12Z");
+const CREATED = Date.UTC(2026, 2, 15) / 1000;
+
+function plan(config: StackConfigDoc, now = NOW): Promise<PlanReport> {
+  return planStack({ stack: "test", configFile: writeStackFile(config), env: {}, now });
+}
+
+function rotationPolicy(expiry: number, rotateBefore: number, notify: number) {
+  return {
+    attributes: { expiryTime: `P${expiry}D` },
+    lifetimeActions: [
+      { action: { type: "rotate" }, trigger: { timeBeforeExpiry: `P${rotateBefore}D` } },
+      { action: { type: "notify" }, trigger: { timeBeforeExpiry: `P${notify}D` } },
+    ],
+  };
+}
+
+/** One registration the engine would receive: type, name, inputs and `ignoreChanges`. */
+interface Registration {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, unknown>;
+  readonly ignoreChanges: string[];
+}
+
+/**
+ * Builds a `KeyVaultKeys` for `specs` under the plan's Azure emulation and returns what the engine
+ * would receive for each key, including the `ignoreChanges` the offline report does not record.
+ */
+async function registerKeys(specs: KeySpec[], now: Date): Promise<Registration[]> {
+  await pulumi.runtime.setMocks(azureEmulation("keys"), "keyvault-estate", "keys", false);
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: RegisterRequest, cb: unknown): unknown;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  const seen: Registration[] = [];
+  monitor.registerResource = (req, cb) => {
+    seen.push({
+      type: req.getType(),
+      name: req.getName(),
+      inputs: pulumi.runtime.deserializeProperties(req.getObject()),
+      ignoreChanges: req.getIgnorechangesList(),
+    });
+    return register(req, cb);
+  };
+  const vault = { vaultName: "kv-apps-dev-abcde", resourceGroupName: "rg-kv-dev" };
+  const keys = new KeyVaultKeys("apps-keys", {
+    vault: { ...vault, writes: new WriteChain() },
+    keys: specs,
+    now,
+  });
+  await promiseOf(pulumi.all(Object.values(keys.keyUris)));
+  return seen.filter((r) => r.type === KEY);
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
+  getIgnorechangesList(): string[];
+}
+
+/** `inputs` without the dotted `paths`. */
+function without(inputs: Record<string, unknown>, paths: readonly string[]) {
+  const copy = clone(inputs);
+  for (const p of paths) {
+    const parts = p.split(".");
+    const parent = parts
+      .slice(0, -1)
+      .reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, copy);
+    delete parent[parts[parts.length - 1]];
+  }
+  return copy;
+}
+
+const cmk: KeySpec = {
+  name: "cmk",
+  type: "RSA",
+  protection: "hsm",
+  kty: "RSA-HSM",
+  size: 3072,
+  ops: ["wrapKey", "unwrapKey"],
+  expiresInDays: 730,
+  rotation: { rotateBeforeExpiryDays: 60, notifyBeforeExpiryDays: 30 },
+};
+const signing: KeySpec = {
+  name: "signing",
+  type: "EC",
+  protection: "hsm",
+  kty: "EC-HSM",
+  curve: "P-384",
+  ops: ["sign", "verify"],
+  expiresInDays: 365,
+  rotation: { rotateAfterCreateDays: 300, notifyBeforeExpiryDays: 30 },
+};
+
+describe("keys (infra/keys.ts)", () => {
+  describe("the committed prod stack", () => {
+    let report: PlanReport;
+    before(async () => {
+      report = await planStack({ stack: "prod", env: {}, now: NOW });
+    });
+
+    it("plans RSA-HSM and EC-HSM keys with expiry and a rotate-and-notify policy", () => {
+      const keys = ofType(report, KEY);
+      expect(keys.map((k) => k.name)).to.deep.equal([
+        "payments-keys-cmk-payments-db",
+        "payments-keys-receipt-signing",
+        "platform-keys-cmk-storage",
+      ]);
+      const [paymentsVault, platformVault] = ofType(report, "azure-native:keyvault:Vault").map(
+        (v) => input(v, "vaultName"),
+      );
+      const tags = {
+        "cost-center": "cc-1042",
+        "data-classification": "confidential",
+        environment: "prod",
+        "managed-by": "keyvault-estate",
+        owner: "platform-team",
+      };
+      const common = { resourceGroupName: "rg-kv-prod", tags };
+      expect(keys[0].inputs).to.deep.equal({
+        ...common,
+        keyName: "cmk-payments-db",
+        vaultName: paymentsVault,
+        properties: {
+          kty: "RSA-HSM",
+          keySize: 3072,
+          keyOps: ["wrapKey", "unwrapKey"],
+          // exportable: false is the provider's default for any attributes block.
+          attributes: { enabled: true, expires: CREATED + 730 * DAY, exportable: false },
+          rotationPolicy: rotationPolicy(730, 60, 30),
+        },
+      });
+      expect(keys[1].inputs).to.deep.equal({
+        ...common,
+        keyName: "receipt-signing",
+        vaultName: paymentsVault,
+        properties: {
+          kty: "EC-HSM",
+          curveName: "P-384",
+          keyOps: ["sign", "verify"],
+          attributes: { enabled: true, expires: CREATED + 365 * DAY, exportable: false },
+          rotationPolicy: rotationPolicy(365, 60, 30),
+        },
+      });
+      expect(keys[2].inputs).to.deep.equal({
+        ...common,
+        keyName: "cmk-storage",
+        vaultName: platformVault,
+        properties: {
+          kty: "RSA-HSM",
+          keySize: 4096,
+          keyOps: ["wrapKey", "unwrapKey"],
+          attributes: { enabled: true, expires: CREATED + 730 * DAY, exportable: false },
+          rotationPolicy: rotationPolicy(730, 60, 30),
+        },
+      });
+    });
+
+    it("exports each vault's versionless key URIs", () => {
+      const vaults = report.outputs.vaults as Record<string, { name: string; keys: unknown }>;
+      const kv = (v: string) => `https://${vaults[v].name}.vault.azure.net/keys`;
+      expect(vaults.payments.keys).to.deep.equal({
+        "cmk-payments-db": `${kv("payments")}/cmk-payments-db`,
+        "receipt-signing": `${kv("payments")}/receipt-signing`,
+      });
+      expect(vaults.platform.keys).to.deep.equal({
+        "cmk-storage": `${kv("platform")}/cmk-storage`,
+      });
+    });
+  });
+
+  it("plans a software RSA key in the committed dev stack's standard vault", async () => {
+    const report = await plan(committedConfig("dev"));
+    const [key] = ofType(report, KEY);
+    expect(input(key, "properties.kty")).to.equal("RSA");
+    expect(input(key, "properties.keySize")).to.equal(3072);
+    expect(input(key, "properties.rotationPolicy")).to.deep.equal(rotationPolicy(365, 30, 14));
+  });
+
+  it("chains each key on the one before it in its vault, and keeps vaults independent", async () => {
+    const config = clone(committedConfig("prod"));
+    const vaults = config["keyvault-estate:vaults"] as { keys: unknown[] }[];
+    vaults[0].keys.push({ name: "third", type: "RSA", size: 3072 });
+    const report = await plan(config);
+    const keys = ofType(report, KEY);
+    const urn = (name: string) => keys.find((k) => k.name === name)!.urn;
+    const keyDeps = (name: string) =>
+      keys.find((k) => k.name === name)!.dependsOn.filter((d) => d.includes(`${KEY}::`));
+    expect(keyDeps("payments-keys-cmk-payments-db")).to.deep.equal([]);
+    expect(keyDeps("payments-keys-receipt-signing")).to.deep.equal([
+      urn("payments-keys-cmk-payments-db"),
+    ]);
+    expect(keyDeps("payments-keys-third")).to.deep.equal([urn("payments-keys-receipt-signing")]);
+    expect(keyDeps("platform-keys-cmk-storage")).to.deep.equal([]);
+  });
+
+  it("registers each key with ignoreChanges on its expiry, and nothing else", async () => {
+    const keys = await registerKeys([cmk, signing], NOW);
+    expect(keys.map((k) => k.ignoreChanges)).to.deep.equal([[KEY_EXPIRY_PATH], [KEY_EXPIRY_PATH]]);
+  });
+
+  it("gives the engine identical key inputs on two runs a day apart", async () => {
+    const first = await registerKeys([cmk, signing], NOW);
+    const nextDay = await registerKeys([cmk, signing], new Date(NOW.getTime() + DAY * 1000));
+    // What moves with the clock is exactly what the engine ignores on an existing key …
+    expect(nextDay.map((k) => input(k, KEY_EXPIRY_PATH))).to.deep.equal(
+      first.map((k) => (input(k, KEY_EXPIRY_PATH) as number) + DAY),
+    );
+    // … so what it compares with state is identical.
+    const effective = (rs: Registration[]) => rs.map((r) => without(r.inputs, r.ignoreChanges));
+    expect(effective(nextDay)).to.deep.equal(effective(first));
+    expect(effective(first)[0]).to.have.nested.property("properties.rotationPolicy");
+  });
+
+  it("gives identical key inputs, expiry included, at any time of one UTC day", async () => {
+    const morning = await registerKeys([cmk], new Date("2026-03-15T00:00:00Z"));
+    const night = await registerKeys([cmk], new Date("2026-03-15T23:59:59.999Z"));
+    expect(night.map((k) => k.inputs)).to.deep.equal(morning.map((k) => k.inputs));
+    expect(input(morning[0], KEY_EXPIRY_PATH)).to.equal(CREATED + 730 * DAY);
+  });
+
+  it("writes byte-identical plan reports for one config and one day", async () => {
+    const a = await planStack({ stack: "prod", env: {}, now: new Date("2026-03-15T01:00:00Z") });
+    const b = await planStack({ stack: "prod", env: {}, now: new Date("2026-03-15T22:00:00Z") });
+    expect(renderJson(b)).to.equal(renderJson(a));
+  });
+
+  it("takes the plan's creation day from --now, and refuses a date that does not exist", async () => {
+    const json = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kv-keys-")), "plan.json");
+    const quiet = () => undefined;
+    expect(await cli(["--stack", "prod", "--now", "2026-03-15", "--json", json], quiet)).to.equal(
+      EXIT.ok,
+    );
+    const [first] = (JSON.parse(fs.readFileSync(json, "utf8")) as PlanReport).resources.filter(
+      (r) => r.type === KEY,
+    );
+    expect(input(first, KEY_EXPIRY_PATH)).to.equal(CREATED + 730 * DAY);
+    let err = "";
+    const code = await cli(["--stack", "prod", "--now", "2026-02-30"], quiet, (e) => (err += e));
+    expect(code).to.equal(EXIT.invalid);
+    expect(err).to.match(/^error: --now must be a date \(YYYY-MM-DD\)/);
+  });
+
+  describe("keyProperties", () => {
+    it("maps a rotate-after-creation spec to a timeAfterCreate trigger", () => {
+      expect(keyProperties(signing, NOW)).to.deep.equal({
+        kty: "EC-HSM",
+        curveName: "P-384",
+        keyOps: ["sign", "verify"],
+        attributes: { enabled: true, expires: CREATED + 365 * DAY },
+        rotationPolicy: {
+          attributes: { expiryTime: "P365D" },
+          lifetimeActions: [
+            { action: { type: "rotate" }, trigger: { timeAfterCreate: "P300D" } },
+            { action: { type: "notify" }, trigger: { timeBeforeExpiry: "P30D" } },
+          ],
+        },
+      });
+    });
+
+    it("passes exportable and a release policy through only when the spec has them", () => {
+      const skr: KeySpec = {
+        ...cmk,
+        exportable: true,
+        releasePolicy: { contentType: "application/json; charset=utf-8", data: "e30" },
+      };
+      const props = keyProperties(skr, NOW);
+      expect(props.attributes).to.deep.equal({
+        enabled: true,
+        expires: CREATED + 730 * DAY,
+        exportable: true,
+      });
+      expect(props.releasePolicy).to.deep.equal(skr.releasePolicy);
+      expect(keyProperties(cmk, NOW)).not.to.have.property("releasePolicy");
+    });
+
+    it("maps any valid RSA spec to a valid Key (property)", () => {
+      const { minDaysBeforeExpiry, minExpiryDays } = ROTATION_LIMITS;
+      const spec = fc
+        .record({
+          protection: fc.constantFrom("hsm" as const, "software" as const),
+          size: fc.constantFrom(...RSA_SIZES),
+          expiresInDays: fc.integer({ min: minExpiryDays, max: 730 }),
+          ops: fc.subarray(["encrypt", "decrypt", "wrapKey", "unwrapKey"], { minLength: 1 }),
+          day: fc.date({
+            min: new Date("2000-01-01"),
+            max: new Date("2100-01-01"),
+            noInvalidDate: true,
+          }),
+        })
+        .chain((s) =>
+          fc.record({
+            s: fc.constant(s),
+            before: fc.integer({ min: minDaysBeforeExpiry, max: s.expiresInDays - 7 }),
+            notify: fc.integer({ min: minDaysBeforeExpiry, max: s.expiresInDays - 1 }),
+          }),
+        );
+      fc.assert(
+        fc.property(spec, ({ s, before, notify }) => {
+          const key: KeySpec = {
+            name: "k",
+            type: "RSA",
+            protection: s.protection,
+            kty: kty("RSA", s.protection),
+            size: s.size,
+            ops: s.ops,
+            expiresInDays: s.expiresInDays,
+            rotation: { rotateBeforeExpiryDays: before, notifyBeforeExpiryDays: notify },
+          };
+          const p = keyProperties(key, s.day);
+          expect(p.kty).to.equal(s.protection === "hsm" ? "RSA-HSM" : "RSA");
+          expect(p.keySize).to.equal(s.size);
+          expect(p).not.to.have.property("curveName");
+          expect(p.keyOps).to.deep.equal(s.ops);
+          const expires = (p.attributes as { expires: number }).expires;
+          // Midnight UTC of the creation day plus the lifetime: never in the past, never longer.
+          expect(expires % DAY).to.equal(0);
+          expect(expires - startOfUtcDay(s.day).getTime() / 1000).to.equal(s.expiresInDays * DAY);
+          expect(
+            isDeepStrictEqual(p.rotationPolicy, rotationPolicy(s.expiresInDays, before, notify)),
+          ).to.equal(true);
+        }),
+        { numRuns: 200 },
+      );
+    });
+  });
+});

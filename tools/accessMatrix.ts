@@ -1,0 +1,118 @@
+import { accessComponentName, assignmentResourceName } from "../infra/access";
+import { AccessSpec, accessNotes } from "../infra/accessSpec";
+import { roleById } from "../infra/roles";
+import { PlannedResource } from "./planTypes";
+import { AccessEntry } from "./report";
+
+/**
+ * The plan's access matrix: one row per role assignment the program registered, read from the
+ * registered inputs (what would be deployed), labelled with the access spec that asked for it.
+ */
+export interface AccessRow extends AccessEntry {
+  /** The assignment's GUID name (UUIDv5 of scope, principal and role). */
+  readonly roleAssignmentName: string;
+  /** The resolved ARM id of the scope (`scope` is its logical form: vault, secret/x, key/x). */
+  readonly scopeId: string;
+  readonly description?: string;
+  readonly condition?: string;
+  /** What a reviewer should look at: raw role GUIDs, broad roles at vault scope, undeclared grants. */
+  readonly notes: readonly string[];
+}
+
+const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
+const KEY_STORES = new Set(["azure-native:keyvault:Vault", "azure-native:keyvault:ManagedHsm"]);
+const UNKNOWN = "(unknown)";
+
+/** The access matrix of a plan, sorted by vault, scope, role, principal. */
+export function buildAccessMatrix(
+  vaults: readonly { readonly name: string; readonly access: readonly AccessSpec[] }[],
+  resources: readonly PlannedResource[],
+): AccessRow[] {
+  const assignments = resources.filter((r) => r.type === ROLE_ASSIGNMENT);
+  const byName = new Map(assignments.map((r) => [r.name, r]));
+  const matched = new Set<string>();
+  const rows: AccessRow[] = [];
+
+  for (const v of vaults) {
+    for (const a of v.access) {
+      const name = assignmentResourceName(accessComponentName(v.name), a);
+      const r = byName.get(name);
+      if (!r) {
+        throw new Error(`vault ${v.name}: the program registered no role assignment ${name}`);
+      }
+      matched.add(r.urn);
+      rows.push(row(r, { vault: v.name, scope: a.scope, role: a.role.name }, accessNotes(a)));
+    }
+  }
+
+  // Assignments no access spec declared (another component's) still belong in "who can do what".
+  const stores = resources.filter((r) => KEY_STORES.has(r.type));
+  for (const r of assignments) {
+    if (matched.has(r.urn)) continue;
+    const scopeId = text(r.inputs.scope);
+    const store = stores.find((s) => isWithin(scopeId, text(s.outputs.id)));
+    const roleId = text(r.inputs.roleDefinitionId).split("/").pop() ?? "";
+    rows.push(
+      row(
+        r,
+        {
+          vault: store?.name ?? "(none)",
+          scope: store ? logicalScope(scopeId, text(store.outputs.id)) : scopeId,
+          role: roleById(roleId)?.name ?? roleId,
+        },
+        ["not declared in any vault's access config"],
+      ),
+    );
+  }
+  return rows.sort(compareRows);
+}
+
+function row(
+  r: PlannedResource,
+  label: { vault: string; scope: string; role: string },
+  notes: readonly string[],
+): AccessRow {
+  const description = r.inputs.description;
+  const condition = r.inputs.condition;
+  return {
+    principalId: text(r.inputs.principalId),
+    principalType: text(r.inputs.principalType),
+    role: label.role,
+    roleDefinitionId: text(r.inputs.roleDefinitionId),
+    scope: label.scope,
+    vault: label.vault,
+    roleAssignmentName: text(r.inputs.roleAssignmentName),
+    scopeId: text(r.inputs.scope),
+    ...(typeof description === "string" ? { description } : {}),
+    ...(typeof condition === "string" ? { condition } : {}),
+    notes: [...notes],
+  };
+}
+
+function text(v: unknown): string {
+  return typeof v === "string" && v.length > 0 ? v : UNKNOWN;
+}
+
+function isWithin(id: string, storeId: string): boolean {
+  const a = id.toLowerCase();
+  const b = storeId.toLowerCase();
+  return storeId !== UNKNOWN && (a === b || a.startsWith(`${b}/`));
+}
+
+/** `vault`, `secret/<name>` or `key/<name>` for an ARM id within the vault `storeId`. */
+function logicalScope(id: string, storeId: string): string {
+  const rest = id.slice(storeId.length);
+  const m = /^\/(secrets|keys)\/([^/]+)$/i.exec(rest);
+  if (rest === "") return "vault";
+  return m ? `${m[1].toLowerCase() === "secrets" ? "secret" : "key"}/${m[2]}` : id;
+}
+
+function compareRows(a: AccessRow, b: AccessRow): number {
+  // Code-unit order, not localeCompare: the same on every machine, whatever its locale.
+  const ka = [a.vault, a.scope, a.role, a.principalId, a.principalType, a.roleAssignmentName];
+  const kb = [b.vault, b.scope, b.role, b.principalId, b.principalType, b.roleAssignmentName];
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
+  }
+  return 0;
+}
