@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { cli, EXIT, planStack, policyConfigPath } from "../tools/plan";
-import { clone, committedConfig, ROOT, StackConfigDoc, writeStackFile } from "./helpers";
+import { loadPolicyConfig } from "../policies/lib/environments";
+import { cli, EXIT, planStack } from "../tools/plan";
+import { clone, committedConfig, StackConfigDoc, writeStackFile } from "./helpers";
 
 /** Runs the CLI in-process on a stack file made from `config`; returns the exit code and output. */
 async function planExit(config: StackConfigDoc, stack = "prod") {
@@ -37,8 +38,11 @@ describe("policy pack in the offline plan", () => {
     });
 
     it(`keeps ${stack}'s Key Vault Administrator allow-list equal to its break-glass principals`, () => {
-      const env = committedConfig(stack)["keyvault-estate:environment"] as string;
-      const policyConfig = JSON.parse(fs.readFileSync(policyConfigPath(ROOT, env), "utf8"));
+      const env = committedConfig(stack)["keyvault-estate:environment"] as "dev";
+      const policyConfig = loadPolicyConfig(env) as Record<
+        string,
+        { allowedPrincipalIds: string[] }
+      >;
       const allowed =
         policyConfig["authorization-role-assignment-key-vault-administrator-allow-list"]
           .allowedPrincipalIds;

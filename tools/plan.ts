@@ -9,6 +9,7 @@ import { ConfigError } from "../infra/validation";
 import { buildAccessMatrix } from "./accessMatrix";
 import { comparePlans, renderComparison } from "./compare";
 import { PROJECT_NAME, runProgram } from "./engine";
+import { loadPolicyConfig } from "../policies/lib/environments";
 import { evaluatePolicies } from "./policyEval";
 import {
   buildReport,
@@ -71,13 +72,9 @@ export async function planStack(opts: PlanOptions): Promise<PlanReport> {
   }));
   // The same policy objects and per-environment config `pulumi preview --policy-pack` uses, judged
   // at the same fixed day the program computed expiries from.
-  const policyViolations = evaluatePolicies(
-    run.resources,
-    readPolicyConfig(root, config.environment),
-    {
-      now: day,
-    },
-  );
+  const policyViolations = evaluatePolicies(run.resources, loadPolicyConfig(config.environment), {
+    now: day,
+  });
   return buildReport({
     project: PROJECT_NAME,
     stack: opts.stack,
@@ -88,20 +85,6 @@ export async function planStack(opts: PlanOptions): Promise<PlanReport> {
     access: buildAccessMatrix(config.vaults, run.resources),
     requiredInputs,
   });
-}
-
-/** The environment's policy config, `policies/config/<env>.json` (the `--policy-pack-config` file). */
-export function policyConfigPath(root: string, environment: string): string {
-  return path.join(root, "policies", "config", `${environment}.json`);
-}
-
-function readPolicyConfig(root: string, environment: string): Record<string, unknown> {
-  const file = policyConfigPath(root, environment);
-  try {
-    return JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
-  } catch (e) {
-    throw new Error(`cannot read the policy config ${file}: ${(e as Error).message}`);
-  }
 }
 
 /** Runs the CLI with `argv`; returns the exit code. Writes the console report to `out`. */

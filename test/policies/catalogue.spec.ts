@@ -11,7 +11,7 @@ import {
 import { ENVIRONMENTS, loadPolicyConfig } from "../../policies/lib/environments";
 import { policies } from "../../policies/pack";
 import { TOKENS } from "../../policies/lib/tokens";
-import { main } from "../../tools/policiesCatalogue";
+import { main, README, withPolicyTable } from "../../tools/policiesCatalogue";
 
 const SHARED_POLICIES = path.resolve(__dirname, "..", "..", "..", "shared", "azure-policy");
 const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -216,5 +216,12 @@ describe("policy catalogue", () => {
       expect(resourceClass.isInstance({ __pulumiType: token }), token).to.equal(true);
     }
     expect(keyvault.Vault.isInstance({ __pulumiType: TOKENS.key })).to.equal(false);
+  });
+});
+
+describe("README policy table", () => {
+  it("is the table generated from the catalogue (regenerate with npm run policies -- --readme)", () => {
+    const readme = fs.readFileSync(README, "utf8");
+    expect(withPolicyTable(readme, renderMarkdown(buildCatalogue()))).to.equal(readme);
   });
 });
