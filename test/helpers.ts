@@ -25,9 +25,21 @@ export function committedConfig(stack: string): StackConfigDoc {
   return doc.config as StackConfigDoc;
 }
 
+let tempRoot: string | undefined;
+
+/** A fresh directory under this run's temporary root, which is removed when the process exits. */
+export function tempDir(): string {
+  if (!tempRoot) {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "kv-estate-test-"));
+    process.on("exit", () => fs.rmSync(root, { recursive: true, force: true }));
+    tempRoot = root;
+  }
+  return fs.mkdtempSync(path.join(tempRoot, "t-"));
+}
+
 /** Writes a stack file with this `config:` mapping to a fresh temporary directory; returns its path. */
 export function writeStackFile(config: StackConfigDoc, name = "Pulumi.test.yaml"): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kv-estate-"));
+  const dir = tempDir();
   const file = path.join(dir, name);
   fs.writeFileSync(file, stringify({ config }));
   return file;

@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
 import * as pulumi from "@pulumi/pulumi";
@@ -19,6 +18,7 @@ import {
   ofType,
   promiseOf,
   StackConfigDoc,
+  tempDir,
   writeStackFile,
 } from "./helpers";
 
@@ -255,7 +255,7 @@ describe("keys (infra/keys.ts)", () => {
   });
 
   it("takes the plan's creation day from --now, and refuses a date that does not exist", async () => {
-    const json = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kv-keys-")), "plan.json");
+    const json = path.join(tempDir(), "plan.json");
     const quiet = () => undefined;
     expect(await cli(["--stack", "prod", "--now", "2026-03-15", "--json", json], quiet)).to.equal(
       EXIT.ok,

@@ -1,10 +1,9 @@
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { cli, EXIT, planStack } from "../tools/plan";
 import { PlanReport, renderJson, renderMarkdown } from "../tools/report";
-import { clone, committedConfig, input, ofType, writeStackFile } from "./helpers";
+import { clone, committedConfig, input, ofType, tempDir, writeStackFile } from "./helpers";
 
 /** Runs the CLI in-process, capturing what it prints. */
 async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -19,7 +18,7 @@ async function runCli(args: string[]): Promise<{ code: number; out: string; err:
 }
 
 function tmp(name: string): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kv-plan-")), name);
+  return path.join(tempDir(), name);
 }
 
 const LIST_FILE = tmp("Pulumi.list.yaml");

@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { setClock } from "../infra/clock";
@@ -19,6 +18,7 @@ import {
   planConfig,
   promiseOf,
   StackConfigDoc,
+  tempDir,
   writeStackFile,
 } from "./helpers";
 import {
@@ -520,7 +520,7 @@ describe("canaries through the plan CLI", () => {
   });
 
   async function plan(args: string[]) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kv-secrets-"));
+    const dir = tempDir();
     const json = path.join(dir, "r.json");
     const md = path.join(dir, "r.md");
     let out = "";
