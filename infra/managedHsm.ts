@@ -1,32 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import * as network from "@pulumi/azure-native/network";
-import { VaultConfig } from "./config";
-import { AuditSinks, auditDiagnosticSetting } from "./diagnostics";
-import { SUFFIX_LENGTH, vaultName } from "./naming";
+import { vaultName } from "./naming";
+import { guardStore, KeyStoreArgs, nameSuffix } from "./storeGuards";
 import { WriteChain } from "./writeChain";
 
 /** Arguments of a `ManagedHsmPool`: a validated `managedHsm` vault spec plus where it lives. */
-export interface ManagedHsmPoolArgs {
-  /** The validated vault spec (tier `managedHsm`), baseline already applied (`infra/config.ts`). */
-  readonly spec: VaultConfig;
-  /** Short environment name used in the physical name. */
-  readonly envShort: string;
-  readonly resourceGroupName: pulumi.Input<string>;
-  readonly location: string;
-  /** Entra tenant that authenticates the pool's data-plane requests. */
-  readonly tenantId: pulumi.Input<string>;
-  /** Estate-wide tags; the spec's own tags are merged over them. */
-  readonly tags: Readonly<Record<string, string>>;
-  /** Sinks for the pool's diagnostic setting. */
-  readonly sinks: AuditSinks;
-  /** Send every log category instead of the `audit` group. Defaults to false. */
-  readonly allLogs?: boolean;
-  /** Register the pool with `protect: true`. Defaults to false (the prod baseline sets it). */
-  readonly protect?: boolean;
-}
+export type ManagedHsmPoolArgs = KeyStoreArgs;
 
 /**
  * A Managed HSM pool (Standard_B1, single tenant, FIPS 140-3 Level 3) with the same hardening as a
@@ -52,11 +31,7 @@ export class ManagedHsmPool extends pulumi.ComponentResource {
     const protect = args.protect ?? false;
     const tags = { ...args.tags, ...spec.tags };
 
-    const suffix = new random.RandomString(
-      `${name}-suffix`,
-      { length: SUFFIX_LENGTH, upper: false, special: false, numeric: true, lower: true },
-      { parent: this, protect },
-    );
+    const suffix = nameSuffix(name, protect, this);
 
     const net = spec.network;
     this.pool = new keyvault.ManagedHsm(
@@ -93,60 +68,7 @@ export class ManagedHsmPool extends pulumi.ComponentResource {
     this.uri = this.pool.properties.apply((p) => p.hsmUri ?? "");
     this.resourceGroupName = args.resourceGroupName;
 
-    auditDiagnosticSetting(`${name}-audit`, this.pool.id, args.sinks, args.allLogs ?? false, {
-      parent: this,
-    });
-
-    if (spec.lock === "CanNotDelete") {
-      new authorization.ManagementLockByScope(
-        `${name}-lock`,
-        {
-          scope: this.pool.id,
-          lockName: "keyvault-estate-do-not-delete",
-          level: "CanNotDelete",
-          notes:
-            "Managed by keyvault-estate: deleting this Managed HSM would destroy its keys and security domain.",
-        },
-        { parent: this },
-      );
-    }
-
-    if (net.privateEndpoint) {
-      const endpoint = new network.PrivateEndpoint(
-        `${name}-pe`,
-        {
-          resourceGroupName: args.resourceGroupName,
-          location: args.location,
-          privateEndpointName: `pe-hsm-${spec.name}-${args.envShort}`,
-          subnet: { id: net.privateEndpoint.subnetId },
-          privateLinkServiceConnections: [
-            {
-              name: `hsm-${spec.name}-${args.envShort}`,
-              privateLinkServiceId: this.pool.id,
-              groupIds: ["managedhsm"],
-            },
-          ],
-          tags,
-        },
-        { parent: this },
-      );
-      new network.PrivateDnsZoneGroup(
-        `${name}-pe-dns`,
-        {
-          resourceGroupName: args.resourceGroupName,
-          privateEndpointName: endpoint.name,
-          privateDnsZoneGroupName: "default",
-          privateDnsZoneConfigs: [
-            {
-              // The zone must be privatelink.managedhsm.azure.net (not the vaults' vaultcore zone).
-              name: "privatelink-managedhsm",
-              privateDnsZoneId: net.privateEndpoint.privateDnsZoneId,
-            },
-          ],
-        },
-        { parent: this },
-      );
-    }
+    guardStore(name, "managedHsm", this.pool.id, args, this);
 
     this.registerOutputs({ vaultName: this.vaultName, id: this.id, uri: this.uri });
   }

@@ -1,32 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import * as network from "@pulumi/azure-native/network";
-import { VaultConfig } from "./config";
-import { AuditSinks, auditDiagnosticSetting } from "./diagnostics";
-import { SUFFIX_LENGTH, vaultName } from "./naming";
+import { vaultName } from "./naming";
+import { guardStore, KeyStoreArgs, nameSuffix } from "./storeGuards";
 import { WriteChain } from "./writeChain";
 
 /** Arguments of a `KeyVault`: a validated vault spec plus where it lives. */
-export interface KeyVaultArgs {
-  /** The validated vault spec, baseline already applied (`infra/config.ts`). */
-  readonly spec: VaultConfig;
-  /** Short environment name used in the physical name. */
-  readonly envShort: string;
-  readonly resourceGroupName: pulumi.Input<string>;
-  readonly location: string;
-  /** Entra tenant that authenticates data-plane requests. */
-  readonly tenantId: pulumi.Input<string>;
-  /** Estate-wide tags; the spec's own tags are merged over them. */
-  readonly tags: Readonly<Record<string, string>>;
-  /** Sinks for the vault's diagnostic setting. */
-  readonly sinks: AuditSinks;
-  /** Send every log category instead of the `audit` group. Defaults to false. */
-  readonly allLogs?: boolean;
-  /** Register the vault with `protect: true`. Defaults to false (the prod baseline sets it). */
-  readonly protect?: boolean;
-}
+export type KeyVaultArgs = KeyStoreArgs;
 
 /**
  * A hardened Key Vault: RBAC authorization (no access policies), soft delete, purge protection per
@@ -48,12 +27,7 @@ export class KeyVault extends pulumi.ComponentResource {
     const protect = args.protect ?? false;
     const tags = { ...args.tags, ...spec.tags };
 
-    // The suffix makes the global DNS name unique; it lives in state, so the name never changes.
-    const suffix = new random.RandomString(
-      `${name}-suffix`,
-      { length: SUFFIX_LENGTH, upper: false, special: false, numeric: true, lower: true },
-      { parent: this, protect },
-    );
+    const suffix = nameSuffix(name, protect, this);
 
     const net = spec.network;
     this.vault = new keyvault.Vault(
@@ -90,59 +64,7 @@ export class KeyVault extends pulumi.ComponentResource {
     this.uri = this.vault.properties.apply((p) => p.vaultUri ?? "");
     this.resourceGroupName = args.resourceGroupName;
 
-    auditDiagnosticSetting(`${name}-audit`, this.vault.id, args.sinks, args.allLogs ?? false, {
-      parent: this,
-    });
-
-    if (spec.lock === "CanNotDelete") {
-      new authorization.ManagementLockByScope(
-        `${name}-lock`,
-        {
-          scope: this.vault.id,
-          lockName: "keyvault-estate-do-not-delete",
-          level: "CanNotDelete",
-          notes:
-            "Managed by keyvault-estate: deleting this vault would destroy its keys and secrets.",
-        },
-        { parent: this },
-      );
-    }
-
-    if (net.privateEndpoint) {
-      const endpoint = new network.PrivateEndpoint(
-        `${name}-pe`,
-        {
-          resourceGroupName: args.resourceGroupName,
-          location: args.location,
-          privateEndpointName: `pe-kv-${spec.name}-${args.envShort}`,
-          subnet: { id: net.privateEndpoint.subnetId },
-          privateLinkServiceConnections: [
-            {
-              name: `kv-${spec.name}-${args.envShort}`,
-              privateLinkServiceId: this.vault.id,
-              groupIds: ["vault"],
-            },
-          ],
-          tags,
-        },
-        { parent: this },
-      );
-      new network.PrivateDnsZoneGroup(
-        `${name}-pe-dns`,
-        {
-          resourceGroupName: args.resourceGroupName,
-          privateEndpointName: endpoint.name,
-          privateDnsZoneGroupName: "default",
-          privateDnsZoneConfigs: [
-            {
-              name: "privatelink-vaultcore",
-              privateDnsZoneId: net.privateEndpoint.privateDnsZoneId,
-            },
-          ],
-        },
-        { parent: this },
-      );
-    }
+    guardStore(name, "vault", this.vault.id, args, this);
 
     this.registerOutputs({ vaultName: this.vaultName, id: this.id, uri: this.uri });
   }
