@@ -31,3 +31,11 @@ export const SECONDS_PER_DAY = 86_400;
 export function epochSeconds(d: Date): number {
   return Math.floor(d.getTime() / 1000);
 }
+
+/**
+ * The expiry, in epoch seconds, of something created on `created`'s UTC day that lives `days`
+ * days: the same value at any hour of that day, so a day's runs agree.
+ */
+export function expiryAfterDays(created: Date, days: number): number {
+  return epochSeconds(startOfUtcDay(created)) + days * SECONDS_PER_DAY;
+}

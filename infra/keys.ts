@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import type * as inputs from "@pulumi/azure-native/types/input";
-import { now as clockNow, SECONDS_PER_DAY, startOfUtcDay } from "./clock";
+import { expiryAfterDays, now as clockNow } from "./clock";
 import { KeySpec } from "./keySpec";
-import { WriteChain } from "./writeChain";
+import { VaultChildTarget } from "./writeChain";
 
 /** The ARM path of a key's expiry, which only creation sets (see `keyProperties`). */
 export const KEY_EXPIRY_PATH = "properties.attributes.expires";
@@ -22,7 +22,6 @@ const days = (n: number) => `P${n}D`;
  * ignores its changes afterwards; the policy keeps every later version on the same lifetime.
  */
 export function keyProperties(spec: KeySpec, now: Date): inputs.keyvault.KeyPropertiesArgs {
-  const created = startOfUtcDay(now).getTime() / 1000;
   const rotateTrigger =
     spec.rotation.rotateAfterCreateDays !== undefined
       ? { timeAfterCreate: days(spec.rotation.rotateAfterCreateDays) }
@@ -34,7 +33,7 @@ export function keyProperties(spec: KeySpec, now: Date): inputs.keyvault.KeyProp
     keyOps: [...spec.ops],
     attributes: {
       enabled: true,
-      expires: created + spec.expiresInDays * SECONDS_PER_DAY,
+      expires: expiryAfterDays(now, spec.expiresInDays),
       ...(spec.exportable !== undefined ? { exportable: spec.exportable } : {}),
     },
     rotationPolicy: {
@@ -51,18 +50,10 @@ export function keyProperties(spec: KeySpec, now: Date): inputs.keyvault.KeyProp
   };
 }
 
-/** Where a vault's keys go: the vault component's physical name, group and write chain. */
-export interface KeyVaultRef {
-  readonly vaultName: pulumi.Input<string>;
-  readonly resourceGroupName: pulumi.Input<string>;
-  /** The vault's single ordered chain of child writes; every key joins it, in spec order. */
-  readonly writes: WriteChain;
-}
-
 /** Arguments of `KeyVaultKeys`. */
 export interface KeyVaultKeysArgs {
   /** The vault the keys live in. */
-  readonly vault: KeyVaultRef;
+  readonly vault: VaultChildTarget;
   /** The vault's key specs, defaults applied (`resolveKeySpec`), in config order. */
   readonly keys: readonly KeySpec[];
   /** Tags for every key. Defaults to none. */

@@ -1,26 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import type * as inputs from "@pulumi/azure-native/types/input";
-import { epochSeconds, now as clockNow, SECONDS_PER_DAY, startOfUtcDay } from "./clock";
+import { expiryAfterDays, now as clockNow } from "./clock";
 import { ResolvedSecret } from "./secretSources";
 import { SecretSpec } from "./secretSpec";
-import { WriteChain } from "./writeChain";
+import { VaultChildTarget } from "./writeChain";
 
 /** The ARM path of a secret's expiry; ignored after creation when computed from the clock. */
 export const SECRET_EXPIRY_PATH = "properties.attributes.expires";
 
-/** Where a vault's secrets go: its physical name, group and write chain. */
-export interface SecretVaultRef {
-  readonly vaultName: pulumi.Input<string>;
-  readonly resourceGroupName: pulumi.Input<string>;
-  /** The vault's single ordered chain of child writes; every secret joins it, in spec order. */
-  readonly writes: WriteChain;
-}
-
 /** Arguments of `vaultSecrets`. */
 export interface VaultSecretsArgs {
   /** The vault the secrets live in. */
-  readonly vault: SecretVaultRef;
+  readonly vault: VaultChildTarget;
   /** The vault's secrets, resolved by the entry (`resolveSecretValues`), in spec order. */
   readonly secrets: readonly ResolvedSecret[];
   /** Tags for every secret; each spec's own tags are merged over them. Defaults to none. */
@@ -46,9 +38,7 @@ export function secretAttributes(
 ): inputs.keyvault.SecretAttributesArgs {
   const expires =
     spec.expiresOn ??
-    (spec.expiresInDays !== undefined
-      ? epochSeconds(startOfUtcDay(now)) + spec.expiresInDays * SECONDS_PER_DAY
-      : undefined);
+    (spec.expiresInDays !== undefined ? expiryAfterDays(now, spec.expiresInDays) : undefined);
   return {
     enabled: spec.enabled,
     ...(expires !== undefined ? { expires } : {}),

@@ -20,3 +20,11 @@ export class WriteChain {
     return resource;
   }
 }
+
+/** What a vault's children (keys, secrets) need of it: its physical name, group and write chain. */
+export interface VaultChildTarget {
+  readonly vaultName: pulumi.Input<string>;
+  readonly resourceGroupName: pulumi.Input<string>;
+  /** The vault's single ordered chain of child writes; every child joins it, in spec order. */
+  readonly writes: WriteChain;
+}
