@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { azureEmulation, isSecretValue, redact } from "./emulator";
-import { PlannedResource, SECRET_PLACEHOLDER } from "./planTypes";
+import { azureEmulation, redact } from "./emulator";
+import { PlannedResource } from "./planTypes";
 import { StackConfig } from "./stackFile";
 
 /** What one in-process run of the program produced. */
@@ -120,17 +120,9 @@ function record(req: RegisterRequest, res: RegisterResponse): PlannedResource {
  * `properties.attributes.expires`), as `pulumi.runtime.deserializeProperties` does.
  */
 function deserializeRedacted(struct: Struct): Record<string, unknown> {
-  const leaf = (v: unknown): unknown => {
-    if (isSecretValue(v)) return SECRET_PLACEHOLDER;
-    if (Array.isArray(v)) return v.map(leaf);
-    if (v !== null && typeof v === "object") {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, leaf(x)]));
-    }
-    return v;
-  };
   const props: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(struct.toJavaScript())) {
-    if (v !== undefined) props[k] = pulumi.runtime.deserializeProperty(leaf(v));
+    if (v !== undefined) props[k] = pulumi.runtime.deserializeProperty(redact(v));
   }
   return props;
 }
