@@ -12,7 +12,7 @@ export const staging: Baseline = {
   shortName: "stg",
   vault: {
     softDeleteRetentionInDays: 30,
-    minSoftDeleteRetentionInDays: 7,
+    minSoftDeleteRetentionInDays: 30,
     purgeProtection: true,
     purgeProtectionRelaxable: false,
     publicNetworkAccess: "Disabled",
