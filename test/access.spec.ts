@@ -1,9 +1,8 @@
 import { expect } from "chai";
 import { parseStackConfig } from "../infra/config";
-import { ConfigError, formatProblem } from "../infra/validation";
 import { cli, EXIT } from "../tools/plan";
 import { readStackFile } from "../tools/stackFile";
-import { clone, committedConfig, StackConfigDoc, writeStackFile } from "./helpers";
+import { clone, committedConfig, configProblems, StackConfigDoc, writeStackFile } from "./helpers";
 
 /**
  * Access specs in the stack config (infra/accessSpec.ts): each case starts from the committed
@@ -33,16 +32,6 @@ function prodWith(grant: Grant, v = 0, env?: "dev" | "staging" | "prod"): StackC
   return config;
 }
 
-function problemsOf(config: StackConfigDoc): string[] {
-  try {
-    parseStackConfig(readStackFile(writeStackFile(config)).flat);
-    return [];
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    return e.problems.map(formatProblem);
-  }
-}
-
 const grant = (over: Grant = {}): Grant => ({
   principalId: OTHER,
   principalType: "ServicePrincipal",
@@ -57,7 +46,7 @@ const NEXT = "vaults[0].access[4]";
 describe("access specs (infra/accessSpec.ts)", () => {
   it("accepts the committed stacks' access", () => {
     for (const stack of ["dev", "staging", "prod"]) {
-      expect(problemsOf(committedConfig(stack)), stack).to.deep.equal([]);
+      expect(configProblems(committedConfig(stack)), stack).to.deep.equal([]);
     }
   });
 
@@ -80,7 +69,7 @@ describe("access specs (infra/accessSpec.ts)", () => {
     it("accepts vault, secret/<name> and key/<name> of this vault", () => {
       for (const scope of ["vault", "secret/psp-api-key", "key/receipt-signing"]) {
         const role = scope.startsWith("key/") ? "Key Vault Crypto User" : "Key Vault Reader";
-        expect(problemsOf(prodWith(grant({ scope, role }))), scope).to.deep.equal([]);
+        expect(configProblems(prodWith(grant({ scope, role }))), scope).to.deep.equal([]);
       }
     });
 
@@ -92,14 +81,14 @@ describe("access specs (infra/accessSpec.ts)", () => {
     });
 
     it("refuses a secret the vault does not have, listing the ones it has", () => {
-      expect(problemsOf(prodWith(grant({ scope: "secret/tls-api-cert" })))).to.deep.equal([
+      expect(configProblems(prodWith(grant({ scope: "secret/tls-api-cert" })))).to.deep.equal([
         `${NEXT}.scope: names no secret of this vault (its secrets: db-password, psp-api-key)`,
       ]);
     });
 
     it("refuses a key the vault does not have, suggesting one that differs in letter case", () => {
       expect(
-        problemsOf(
+        configProblems(
           prodWith(grant({ scope: "key/CMK-payments-db", role: "Key Vault Crypto User" })),
         ),
       ).to.deep.equal([
@@ -109,24 +98,26 @@ describe("access specs (infra/accessSpec.ts)", () => {
 
     it("refuses a key of another vault", () => {
       expect(
-        problemsOf(prodWith(grant({ scope: "key/cmk-storage", role: "Key Vault Crypto User" }))),
+        configProblems(
+          prodWith(grant({ scope: "key/cmk-storage", role: "Key Vault Crypto User" })),
+        ),
       ).to.deep.equal([
         `${NEXT}.scope: names no key of this vault (its keys: cmk-payments-db, receipt-signing)`,
       ]);
     });
 
     it("refuses a malformed scope", () => {
-      expect(problemsOf(prodWith(grant({ scope: "secrets/db-password" })))).to.deep.equal([
+      expect(configProblems(prodWith(grant({ scope: "secrets/db-password" })))).to.deep.equal([
         `${NEXT}.scope: must be "vault", "secret/<name>" or "key/<name>"`,
       ]);
     });
 
     it("refuses a role whose actions cannot apply at the scope", () => {
-      expect(problemsOf(prodWith(grant({ role: "Key Vault Crypto User" })))).to.deep.equal([
+      expect(configProblems(prodWith(grant({ role: "Key Vault Crypto User" })))).to.deep.equal([
         `${NEXT}.role: "Key Vault Crypto User" acts on keys and grants nothing at a secret scope`,
       ]);
       expect(
-        problemsOf(
+        configProblems(
           prodWith(grant({ role: "Key Vault Secrets User", scope: "key/receipt-signing" })),
         ),
       ).to.deep.equal([
@@ -136,27 +127,27 @@ describe("access specs (infra/accessSpec.ts)", () => {
   });
 
   it("refuses a certificate role at a secret scope", () => {
-    expect(problemsOf(prodWith(grant({ role: "Key Vault Certificate User" })))).to.deep.equal([
+    expect(configProblems(prodWith(grant({ role: "Key Vault Certificate User" })))).to.deep.equal([
       `${NEXT}.role: "Key Vault Certificate User" acts on certificates, which have no scope of their own here; grant it at vault scope`,
     ]);
   });
 
   describe("fields", () => {
     it("names the role that was meant", () => {
-      expect(problemsOf(prodWith(grant({ role: "Key Vault Secret User" })))).to.deep.equal([
+      expect(configProblems(prodWith(grant({ role: "Key Vault Secret User" })))).to.deep.equal([
         `${NEXT}.role: unknown role "Key Vault Secret User" (did you mean "Key Vault Secrets User"?); use a catalogue name (infra/roles.ts) or a role definition GUID`,
       ]);
     });
 
     it("refuses a principal id that is not a GUID", () => {
-      expect(problemsOf(prodWith(grant({ principalId: "payments-api" })))).to.deep.equal([
+      expect(configProblems(prodWith(grant({ principalId: "payments-api" })))).to.deep.equal([
         `${NEXT}.principalId: must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`,
       ]);
     });
 
     it("refuses a malformed role GUID", () => {
       expect(
-        problemsOf(prodWith(grant({ role: "4633458b-17de-408a-b874-0445c86b69eZ" }))),
+        configProblems(prodWith(grant({ role: "4633458b-17de-408a-b874-0445c86b69eZ" }))),
       ).to.deep.equal([
         `${NEXT}.role: is not a well-formed role definition GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`,
       ]);
@@ -165,28 +156,30 @@ describe("access specs (infra/accessSpec.ts)", () => {
     it("requires principalType, and only the three Azure needs", () => {
       const missing = grant();
       delete missing.principalType;
-      expect(problemsOf(prodWith(missing))).to.deep.equal([`${NEXT}.principalType: is required`]);
-      expect(problemsOf(prodWith(grant({ principalType: "App" })))).to.deep.equal([
+      expect(configProblems(prodWith(missing))).to.deep.equal([
+        `${NEXT}.principalType: is required`,
+      ]);
+      expect(configProblems(prodWith(grant({ principalType: "App" })))).to.deep.equal([
         `${NEXT}.principalType: must be "User", "Group" or "ServicePrincipal"`,
       ]);
     });
 
     it("takes an ABAC condition, with conditionVersion 2.0 only alongside one", () => {
       expect(
-        problemsOf(
+        configProblems(
           prodWith(grant({ condition: "@Resource[x] StringEquals 'y'", conditionVersion: "2.0" })),
         ),
       ).to.deep.equal([]);
-      expect(problemsOf(prodWith(grant({ conditionVersion: "2.0" })))).to.deep.equal([
+      expect(configProblems(prodWith(grant({ conditionVersion: "2.0" })))).to.deep.equal([
         `${NEXT}.conditionVersion: applies only with a condition`,
       ]);
       expect(
-        problemsOf(prodWith(grant({ condition: "x", conditionVersion: "1.0" }))),
+        configProblems(prodWith(grant({ condition: "x", conditionVersion: "1.0" }))),
       ).to.deep.equal([`${NEXT}.conditionVersion: must be "2.0"`]);
     });
 
     it("refuses unknown fields", () => {
-      expect(problemsOf(prodWith(grant({ roleId: "x" })))).to.deep.equal([
+      expect(configProblems(prodWith(grant({ roleId: "x" })))).to.deep.equal([
         `${NEXT}: unknown field "roleId"`,
       ]);
     });
@@ -194,7 +187,7 @@ describe("access specs (infra/accessSpec.ts)", () => {
 
   describe("duplicates", () => {
     it("refuses the same principal, role and scope twice", () => {
-      expect(problemsOf(prodWith(grant({ principalId: APP })))).to.deep.equal([
+      expect(configProblems(prodWith(grant({ principalId: APP })))).to.deep.equal([
         `${NEXT}: duplicate grant of "Key Vault Secrets User" to ${APP} at secret/db-password (also at index 0); Azure would refuse it with RoleAssignmentExists`,
       ]);
     });
@@ -204,18 +197,20 @@ describe("access specs (infra/accessSpec.ts)", () => {
         principalId: APP.toUpperCase(),
         role: "4633458B-17DE-408A-B874-0445C86B69E6",
       });
-      expect(problemsOf(prodWith(dup))).to.have.length(1);
-      expect(problemsOf(prodWith(dup))[0]).to.match(/^vaults\[0\]\.access\[4\]: duplicate grant/);
+      expect(configProblems(prodWith(dup))).to.have.length(1);
+      expect(configProblems(prodWith(dup))[0]).to.match(
+        /^vaults\[0\]\.access\[4\]: duplicate grant/,
+      );
     });
 
     it("allows the same principal and role on two scopes, or two roles on one scope", () => {
       expect(
-        problemsOf(prodWith(grant({ principalId: APP, scope: "secret/psp-api-key" }))),
+        configProblems(prodWith(grant({ principalId: APP, scope: "secret/psp-api-key" }))),
       ).to.deep.equal([
         `${NEXT}: duplicate grant of "Key Vault Secrets User" to ${APP} at secret/psp-api-key (also at index 1); Azure would refuse it with RoleAssignmentExists`,
       ]);
       expect(
-        problemsOf(prodWith(grant({ principalId: APP, role: "Key Vault Reader" }))),
+        configProblems(prodWith(grant({ principalId: APP, role: "Key Vault Reader" }))),
       ).to.deep.equal([]);
     });
   });
@@ -231,7 +226,7 @@ describe("access specs (infra/accessSpec.ts)", () => {
     ];
     for (const role of privileged) {
       it(`refuses ${role} at vault scope in prod outside breakGlassPrincipals`, () => {
-        expect(problemsOf(prodWith(grant({ role, scope: "vault" })))).to.deep.equal([
+        expect(configProblems(prodWith(grant({ role, scope: "vault" })))).to.deep.equal([
           `${NEXT}.role: "${role}" is privileged: in prod it may be granted in a vault only to breakGlassPrincipals, and ${OTHER} is not one`,
         ]);
       });
@@ -240,13 +235,13 @@ describe("access specs (infra/accessSpec.ts)", () => {
         const g = grant({ role, scope: "vault", principalId: BREAK_GLASS.toUpperCase() });
         // On platform (vaults[1]): payments already grants the break-glass group Key Vault Administrator.
         const config = prodWith(g, 1);
-        expect(problemsOf(config)).to.deep.equal([]);
+        expect(configProblems(config)).to.deep.equal([]);
       });
     }
 
     it("recognises a privileged role given by raw GUID", () => {
       expect(
-        problemsOf(
+        configProblems(
           prodWith(grant({ role: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", scope: "vault" })),
         ),
       ).to.deep.equal([
@@ -255,7 +250,7 @@ describe("access specs (infra/accessSpec.ts)", () => {
     });
 
     it("refuses a privileged role at a secret or key scope too", () => {
-      expect(problemsOf(prodWith(grant({ role: "Owner" })))).to.deep.equal([
+      expect(configProblems(prodWith(grant({ role: "Owner" })))).to.deep.equal([
         `${NEXT}.role: "Owner" is privileged: in prod it may be granted in a vault only to breakGlassPrincipals, and ${OTHER} is not one`,
       ]);
     });
@@ -263,7 +258,7 @@ describe("access specs (infra/accessSpec.ts)", () => {
     it("applies in staging, whose baseline also keeps privileged roles for break-glass", () => {
       const config = clone(committedConfig("staging"));
       vaults(config)[0].access.push(grant({ role: "Contributor", scope: "vault" }));
-      expect(problemsOf(config)).to.deep.equal([
+      expect(configProblems(config)).to.deep.equal([
         `vaults[0].access[1].role: "Contributor" is privileged: in staging it may be granted in a vault only to breakGlassPrincipals, and ${OTHER} is not one`,
       ]);
     });
@@ -271,14 +266,14 @@ describe("access specs (infra/accessSpec.ts)", () => {
     it("does not apply in dev", () => {
       const config = clone(committedConfig("dev"));
       vaults(config)[0].access.push(grant({ role: "Owner", scope: "vault" }));
-      expect(problemsOf(config)).to.deep.equal([]);
+      expect(configProblems(config)).to.deep.equal([]);
     });
 
     it("still applies when another part of the config is invalid", () => {
       const config = prodWith(grant({ role: "Owner", scope: "vault" }));
       config["keyvault-estate:breakGlassPrincipals"] = [BREAK_GLASS, "not-a-guid"];
       config["keyvault-estate:diagnostics"] = { logAnalytics: { retentionInDays: 30 } };
-      expect(problemsOf(config)).to.have.members([
+      expect(configProblems(config)).to.have.members([
         "breakGlassPrincipals[1]: must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
         "diagnostics.logAnalytics.retentionInDays: must be at least 365 in prod",
         `${NEXT}.role: "Owner" is privileged: in prod it may be granted in a vault only to breakGlassPrincipals, and ${OTHER} is not one`,
@@ -300,13 +295,13 @@ describe("access specs (infra/accessSpec.ts)", () => {
 
     it("accepts control-plane roles on the pool", () => {
       expect(
-        problemsOf(hsm([grant({ role: "Managed HSM contributor", scope: "vault" })])),
+        configProblems(hsm([grant({ role: "Managed HSM contributor", scope: "vault" })])),
       ).to.deep.equal([]);
     });
 
     it("refuses Key Vault data-plane roles and key scopes: those are local RBAC", () => {
       expect(
-        problemsOf(
+        configProblems(
           hsm([
             grant({ role: "Key Vault Crypto User", scope: "vault" }),
             grant({ role: "Key Vault Crypto User", scope: "key/cmk-storage" }),
@@ -321,7 +316,7 @@ describe("access specs (infra/accessSpec.ts)", () => {
 
     it("refuses the Managed HSM role on a vault", () => {
       expect(
-        problemsOf(prodWith(grant({ role: "Managed HSM contributor", scope: "vault" }))),
+        configProblems(prodWith(grant({ role: "Managed HSM contributor", scope: "vault" }))),
       ).to.deep.equal([
         `${NEXT}.role: "Managed HSM contributor" applies to Managed HSM pools only and grants nothing on a vault`,
       ]);
@@ -340,7 +335,7 @@ describe("access specs (infra/accessSpec.ts)", () => {
       grant({ role: "Owner", scope: "vault" }),
       grant({ scope: "secret/nope" }),
     );
-    expect(problemsOf(config)).to.deep.equal([
+    expect(configProblems(config)).to.deep.equal([
       `vaults[0].access[4].role: unknown role "Key Vault Secret User" (did you mean "Key Vault Secrets User"?); use a catalogue name (infra/roles.ts) or a role definition GUID`,
       `vaults[0].access[5].principalId: must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`,
       `vaults[1].access[2].role: "Owner" is privileged: in prod it may be granted in a vault only to breakGlassPrincipals, and ${OTHER} is not one`,

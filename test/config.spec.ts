@@ -1,8 +1,7 @@
 import { expect } from "chai";
 import { parseStackConfig } from "../infra/config";
-import { ConfigError } from "../infra/validation";
 import { readStackFile } from "../tools/stackFile";
-import { clone, ROOT, writeStackFile } from "./helpers";
+import { clone, configProblems, ROOT, writeStackFile } from "./helpers";
 
 /** Flattens a config mapping the way the engine hands it to the program. */
 function flat(config: Record<string, unknown>): Record<string, string> {
@@ -29,15 +28,11 @@ function vaultOf(c: Record<string, unknown>): Record<string, unknown> {
   return (c["keyvault-estate:vaults"] as Record<string, unknown>[])[0];
 }
 
-/** The problems of an invalid config, as "path: message" lines. */
+/** The problems of a config that must be invalid, as "path: message" lines. */
 function problems(config: Record<string, unknown>): string[] {
-  try {
-    parseStackConfig(flat(config));
-  } catch (e) {
-    expect(e).to.be.instanceOf(ConfigError);
-    return (e as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  throw new Error("expected the config to be invalid");
+  const found = configProblems(config);
+  expect(found.length, "expected the config to be invalid").to.be.greaterThan(0);
+  return found;
 }
 
 describe("stack config", () => {

@@ -3,9 +3,12 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
+import { EstateConfig, parseStackConfig } from "../infra/config";
+import { ConfigError, formatProblem } from "../infra/validation";
 import { planStack } from "../tools/plan";
 import { PlannedResource } from "../tools/planTypes";
 import { PlanReport } from "../tools/report";
+import { readStackFile } from "../tools/stackFile";
 
 /** The shared test helpers: stack-file fixtures, offline plans and awaiting outputs. */
 
@@ -43,6 +46,22 @@ export function writeStackFile(config: StackConfigDoc, name = "Pulumi.test.yaml"
   const file = path.join(dir, name);
   fs.writeFileSync(file, stringify({ config }));
   return file;
+}
+
+/** Parses a config mapping the way the program would, through a stack file. */
+export function parseConfig(config: StackConfigDoc): EstateConfig {
+  return parseStackConfig(readStackFile(writeStackFile(config)).flat);
+}
+
+/** Every problem `parseStackConfig` reports for a config mapping, as `path: message` lines. */
+export function configProblems(config: StackConfigDoc): string[] {
+  try {
+    parseConfig(config);
+    return [];
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return e.problems.map(formatProblem);
+  }
 }
 
 /** Plans a stack offline from a config mapping (as `npm run plan -- --config <file>` would). */

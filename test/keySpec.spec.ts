@@ -1,24 +1,10 @@
 import * as path from "path";
 import { expect } from "chai";
 import fc from "fast-check";
-import { parseStackConfig } from "../infra/config";
 import { KeySpecInput, resolveKeySpec, RSA_SIZES } from "../infra/keySpec";
-import { ConfigError, formatProblem } from "../infra/validation";
 import { BASELINES } from "../stacks";
 import { cli, EXIT } from "../tools/plan";
-import { readStackFile } from "../tools/stackFile";
-import { clone, committedConfig, ROOT, StackConfigDoc, writeStackFile } from "./helpers";
-
-/** Every problem `parseStackConfig` reports for a config mapping, as `path: message` lines. */
-function problemsOf(config: StackConfigDoc): string[] {
-  try {
-    parseStackConfig(readStackFile(writeStackFile(config)).flat);
-    return [];
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    return e.problems.map(formatProblem);
-  }
-}
+import { clone, committedConfig, configProblems, ROOT, StackConfigDoc } from "./helpers";
 
 type Vault = { name: string; tier: string; keys?: unknown[] } & Record<string, unknown>;
 
@@ -42,7 +28,7 @@ function withEnvironment(config: StackConfigDoc, env: "dev" | "staging" | "prod"
 
 /** The single problem the config has, asserting there is exactly one. */
 function onlyProblem(config: StackConfigDoc): string {
-  const problems = problemsOf(config);
+  const problems = configProblems(config);
   expect(problems, problems.join("\n")).to.have.length(1);
   return problems[0];
 }
@@ -52,7 +38,7 @@ describe("key specs (infra/keySpec.ts)", () => {
 
   it("accepts the committed stacks' keys", () => {
     for (const stack of ["dev", "staging", "prod"]) {
-      expect(problemsOf(committedConfig(stack)), stack).to.deep.equal([]);
+      expect(configProblems(committedConfig(stack)), stack).to.deep.equal([]);
     }
   });
 
@@ -112,7 +98,7 @@ describe("key specs (infra/keySpec.ts)", () => {
   describe("tiers and protection", () => {
     it("accepts software keys in a standard vault", () => {
       const config = withEnvironment(prodWith([{ name: "k", type: "RSA" }], "standard"), "prod");
-      expect(problemsOf(config)).to.deep.equal([]);
+      expect(configProblems(config)).to.deep.equal([]);
     });
 
     it("flags an HSM key in a standard vault, naming the key", () => {
@@ -128,8 +114,8 @@ describe("key specs (infra/keySpec.ts)", () => {
       expect(onlyProblem(prodWith(keys))).to.equal(
         'vaults[0].keys[0].protection: software-protected keys are not allowed in prod; use "hsm"',
       );
-      expect(problemsOf(withEnvironment(prodWith(keys), "staging"))).to.deep.equal([]);
-      expect(problemsOf(withEnvironment(prodWith(keys), "dev"))).to.deep.equal([]);
+      expect(configProblems(withEnvironment(prodWith(keys), "staging"))).to.deep.equal([]);
+      expect(configProblems(withEnvironment(prodWith(keys), "dev"))).to.deep.equal([]);
     });
 
     it("flags keys on a Managed HSM and points at the activation runbook", () => {
@@ -157,7 +143,7 @@ describe("key specs (infra/keySpec.ts)", () => {
       expect(onlyProblem(prodWith(keys))).to.equal(
         "vaults[0].keys[0].size: must be at least 3072 bits in prod",
       );
-      expect(problemsOf(withEnvironment(prodWith(keys), "dev"))).to.deep.equal([]);
+      expect(configProblems(withEnvironment(prodWith(keys), "dev"))).to.deep.equal([]);
     });
 
     it("flags an unknown curve", () => {
@@ -167,7 +153,9 @@ describe("key specs (infra/keySpec.ts)", () => {
     });
 
     it("accepts P-256K only when a spec names it", () => {
-      expect(problemsOf(prodWith([{ name: "k", type: "EC", curve: "P-256K" }]))).to.deep.equal([]);
+      expect(configProblems(prodWith([{ name: "k", type: "EC", curve: "P-256K" }]))).to.deep.equal(
+        [],
+      );
       expect(resolveKeySpec({ name: "k", type: "EC" }, "premium", prod).curve).to.equal("P-256");
     });
 
@@ -307,7 +295,7 @@ describe("key specs (infra/keySpec.ts)", () => {
             expiresInDays: e,
             rotation: { rotateBeforeExpiryDays: before, notifyBeforeExpiryDays: notify },
           });
-          expect(problemsOf(prodWith(keys))).to.deep.equal([]);
+          expect(configProblems(prodWith(keys))).to.deep.equal([]);
         }),
         { numRuns: 40 },
       );
@@ -334,7 +322,7 @@ describe("key specs (infra/keySpec.ts)", () => {
           releasePolicy: { data: "e30" },
         },
       ];
-      expect(problemsOf(withEnvironment(prodWith(keys), "staging"))).to.deep.equal([
+      expect(configProblems(withEnvironment(prodWith(keys), "staging"))).to.deep.equal([
         "vaults[0].keys[0].exportable: only HSM-protected keys can be exportable (secure key release)",
       ]);
     });
@@ -349,7 +337,7 @@ describe("key specs (infra/keySpec.ts)", () => {
     ];
     delete vaults[1].access;
     vaults[1].softDeleteRetentionInDays = 30; // an unrelated vault problem is reported too
-    expect(problemsOf(config)).to.have.members([
+    expect(configProblems(config)).to.have.members([
       "vaults[0].keys[0].size: RSA-HSM keys must be 2048, 3072 or 4096 bits",
       "vaults[1].softDeleteRetentionInDays: must be at least 90 in prod",
       "vaults[1].keys[1].size: applies to RSA keys only (an EC key's strength is its curve)",
