@@ -7,7 +7,7 @@ import { EMULATED_SUBSCRIPTION } from "../tools/emulator";
 import { runProgram } from "../tools/engine";
 import { planStack } from "../tools/plan";
 import { AccessRow } from "../tools/accessMatrix";
-import { PlanReport, renderJson, renderMarkdown } from "../tools/report";
+import { PlanReport, renderConsole, renderJson, renderMarkdown } from "../tools/report";
 import { clone, committedConfig, input, ofType, planConfig, StackConfigDoc } from "./helpers";
 
 /** Role assignments in the offline plan (infra/access.ts, tools/accessMatrix.ts). */
@@ -169,10 +169,12 @@ describe("role assignments in the plan", () => {
     const md = renderMarkdown(prod);
     const table = md.split("## Access matrix")[1].split("\n## ")[0];
     const lines = table.split("\n").filter((l) => l.startsWith("|"));
-    expect(lines[0]).to.equal("| Vault | Principal | Type | Role | Role definition | Scope |");
+    expect(lines[0]).to.equal(
+      "| Vault | Principal | Type | Role | Role definition | Scope | Notes |",
+    );
     expect(lines).to.have.length(2 + 6);
     expect(lines).to.include(
-      "| payments | `1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b` | ServicePrincipal | Key Vault Secrets User | `4633458b-17de-408a-b874-0445c86b69e6` | secret/db-password |",
+      "| payments | `1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b` | ServicePrincipal | Key Vault Secrets User | `4633458b-17de-408a-b874-0445c86b69e6` | secret/db-password |  |",
     );
   });
 
@@ -224,6 +226,16 @@ describe("role assignments in the plan", () => {
       expect(row.notes).to.deep.equal([
         'role given as a raw GUID; it is the catalogue\'s "Key Vault Secrets User"',
       ]);
+    });
+
+    it("shows the notes in the console and Markdown reports, not only in the JSON", async () => {
+      const config: StackConfigDoc = clone(committedConfig("dev"));
+      const vault = (config["keyvault-estate:vaults"] as { access: unknown[] }[])[0];
+      vault.access = [{ ...base, role: SECRETS_USER, scope: "secret/db-password" }];
+      const report = await planConfig(config, { stack: "dev" });
+      const note = 'role given as a raw GUID; it is the catalogue\'s "Key Vault Secrets User"';
+      expect(renderConsole(report)).to.include(`      note: ${note}`);
+      expect(renderMarkdown(report)).to.include(`| secret/db-password | ${note} |`);
     });
 
     it("flags a GUID outside the catalogue, and shows the GUID as the role", async () => {

@@ -8,6 +8,8 @@ export interface AccessEntry {
   readonly roleDefinitionId: string;
   readonly scope: string;
   readonly vault: string;
+  /** What a reviewer should look at (raw role GUIDs, broad roles at vault scope). */
+  readonly notes?: readonly string[];
 }
 
 /** An input the pipeline must provide for `pulumi up` (a secret's source). Names only, never values. */
@@ -145,6 +147,14 @@ export function renderConsole(report: PlanReport): string {
     ...Object.entries(s.byType).map(([t, n]) => `  ${String(n).padStart(4)}  ${t}`),
     "",
   ];
+  if (report.access.length > 0) {
+    out.push(`Access (${report.access.length} role assignments):`);
+    for (const a of report.access) {
+      out.push(`  ${a.vault}  ${a.scope}  ${a.role}  ->  ${a.principalType} ${a.principalId}`);
+      for (const note of a.notes ?? []) out.push(`      note: ${note}`);
+    }
+    out.push("");
+  }
   if (report.requiredInputs.length > 0) {
     out.push(`Inputs the pipeline must provide (${s.missingInputs} missing in this run):`);
     for (const i of report.requiredInputs) {
@@ -217,12 +227,12 @@ export function renderMarkdown(report: PlanReport): string {
     out.push("No role assignments.", "");
   } else {
     out.push(
-      "| Vault | Principal | Type | Role | Role definition | Scope |",
-      "| --- | --- | --- | --- | --- | --- |",
+      "| Vault | Principal | Type | Role | Role definition | Scope | Notes |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
     );
     for (const a of report.access) {
       out.push(
-        `| ${a.vault} | \`${a.principalId}\` | ${a.principalType} | ${mdCell(a.role)} | \`${a.roleDefinitionId.split("/").pop()}\` | ${mdCell(a.scope)} |`,
+        `| ${a.vault} | \`${a.principalId}\` | ${a.principalType} | ${mdCell(a.role)} | \`${a.roleDefinitionId.split("/").pop()}\` | ${mdCell(a.scope)} | ${mdCell((a.notes ?? []).join("; "))} |`,
       );
     }
     out.push("");
