@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { azureEmulation, redact } from "./emulator";
-import { PlannedResource } from "./planTypes";
+import { PlannedAlias, PlannedResource } from "./planTypes";
 import { StackConfig } from "./stackFile";
 
 /** What one in-process run of the program produced. */
@@ -21,11 +21,30 @@ interface RegisterRequest {
   getParent(): string;
   getCustom(): boolean;
   getProtect(): boolean;
+  getIgnorechangesList(): string[];
+  getRetainondelete(): boolean;
+  getDeletebeforereplace(): boolean;
+  getReplaceonchangesList(): string[];
+  getAliasesList(): AliasMessage[];
   getDependenciesList(): string[];
   getPropertydependenciesMap(): {
     forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void;
   };
   getObject(): Struct;
+}
+
+/** `pulumirpc.Alias`: a whole URN, or a spec of the parts that differ. */
+interface AliasMessage {
+  getUrn(): string;
+  hasSpec(): boolean;
+  getSpec():
+    | {
+        getName(): string;
+        getType(): string;
+        getParenturn(): string;
+        getNoparent(): boolean;
+      }
+    | undefined;
 }
 
 interface Monitor {
@@ -105,6 +124,11 @@ function record(req: RegisterRequest, res: RegisterResponse): PlannedResource {
     dependsOn: [...new Set(req.getDependenciesList())].sort(),
     propertyDependencies: Object.fromEntries(sortedKeys.map((k) => [k, propertyDependencies[k]])),
     protect: req.getProtect(),
+    ignoreChanges: [...req.getIgnorechangesList()].sort(),
+    retainOnDelete: req.getRetainondelete(),
+    deleteBeforeReplace: req.getDeletebeforereplace(),
+    replaceOnChanges: [...req.getReplaceonchangesList()].sort(),
+    aliases: declaredAliases(req.getAliasesList(), parent),
     inputs: redact(deserializeRedacted(req.getObject())) as Record<string, unknown>,
     outputs: {
       ...(redact(deserializeRedacted(res.getObject())) as Record<string, unknown>),
@@ -125,4 +149,35 @@ function deserializeRedacted(struct: Struct): Record<string, unknown> {
     if (v !== undefined) props[k] = pulumi.runtime.deserializeProperty(redact(v));
   }
   return props;
+}
+
+/**
+ * The aliases the program declared. azure-native gives every resource ~20 type-only aliases (its
+ * older API-version tokens); those say nothing about this program and are left out.
+ */
+function declaredAliases(list: readonly AliasMessage[], currentParent: string): PlannedAlias[] {
+  const out: PlannedAlias[] = [];
+  for (const a of list) {
+    if (a.getUrn()) {
+      out.push(a.getUrn());
+      continue;
+    }
+    const spec = a.hasSpec() ? a.getSpec() : undefined;
+    if (!spec) continue;
+    const name = spec.getName();
+    // The SDK fills in the current parent on every spec; only a different one is a re-parenting.
+    const parentUrn = spec.getParenturn();
+    const parent = spec.getNoparent()
+      ? null
+      : parentUrn && parentUrn !== currentParent
+        ? parentUrn
+        : undefined;
+    if (!name && parent === undefined) continue;
+    out.push({
+      ...(name ? { name } : {}),
+      ...(spec.getType() ? { type: spec.getType() } : {}),
+      ...(parent !== undefined ? { parent } : {}),
+    });
+  }
+  return out;
 }

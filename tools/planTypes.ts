@@ -20,6 +20,20 @@ export interface PlannedResource {
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
   /** Whether the resource has `protect: true`. */
   readonly protect: boolean;
+  /** The `ignoreChanges` paths, as registered (what `pulumi up` will not update after creation). */
+  readonly ignoreChanges: readonly string[];
+  /** `retainOnDelete: true`: leaving the program leaves the resource in Azure. */
+  readonly retainOnDelete: boolean;
+  /** `deleteBeforeReplace: true`: a replacement deletes the old resource first. */
+  readonly deleteBeforeReplace: boolean;
+  /** `replaceOnChanges` paths: changes there replace instead of updating. */
+  readonly replaceOnChanges: readonly string[];
+  /**
+   * Aliases the program declared (renames, re-parenting), as old URNs or `{name, type, parent}`
+   * specs. The API-version type aliases azure-native adds to every resource are left out: they
+   * carry no information about this program's history.
+   */
+  readonly aliases: readonly PlannedAlias[];
   /** The inputs, plain JSON. Every secret value is replaced by the string `"[secret]"`. */
   readonly inputs: Readonly<Record<string, unknown>>;
   /** The outputs the emulated provider returned (ids, names, URIs). Secrets are `"[secret]"`. */
@@ -38,3 +52,13 @@ export interface PolicyViolation {
 
 /** The placeholder every secret value becomes in a plan. */
 export const SECRET_PLACEHOLDER = "[secret]";
+
+/** A declared alias: a full old URN, or the parts of the old URN that differ. */
+export type PlannedAlias =
+  | string
+  | {
+      readonly name?: string;
+      readonly type?: string;
+      /** The old parent's URN, or `null` when the resource used to sit at the stack root. */
+      readonly parent?: string | null;
+    };

@@ -1,4 +1,4 @@
-import { PlannedResource, PolicyViolation } from "./planTypes";
+import { PlannedAlias, PlannedResource, PolicyViolation } from "./planTypes";
 
 /** One row of the access matrix: who can do what, where. */
 export interface AccessEntry {
@@ -49,6 +49,11 @@ export interface ReportResource {
   readonly parent?: string;
   readonly dependsOn: readonly string[];
   readonly protect: boolean;
+  readonly ignoreChanges: readonly string[];
+  readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
+  readonly replaceOnChanges: readonly string[];
+  readonly aliases: readonly PlannedAlias[];
   readonly id?: string;
   readonly inputs: Readonly<Record<string, unknown>>;
 }
@@ -94,6 +99,11 @@ export function buildReport(args: {
       ...(r.parent ? { parent: r.parent } : {}),
       dependsOn: r.dependsOn,
       protect: r.protect,
+      ignoreChanges: r.ignoreChanges,
+      retainOnDelete: r.retainOnDelete,
+      deleteBeforeReplace: r.deleteBeforeReplace,
+      replaceOnChanges: r.replaceOnChanges,
+      aliases: r.aliases,
       ...(typeof r.outputs.id === "string" ? { id: r.outputs.id } : {}),
       inputs: r.inputs,
     })),

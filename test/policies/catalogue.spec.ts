@@ -13,7 +13,14 @@ import { policies } from "../../policies/pack";
 import { TOKENS } from "../../policies/lib/tokens";
 import { main, README, withPolicyTable } from "../../tools/policiesCatalogue";
 
-const SHARED_POLICIES = path.resolve(__dirname, "..", "..", "..", "shared", "azure-policy");
+const REFERENCE_POLICIES = path.resolve(
+  __dirname,
+  "..",
+  "..",
+  "policies",
+  "reference",
+  "azure-policy",
+);
 const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const PREFIXES = [
   "keyvault-vault-",
@@ -26,7 +33,7 @@ const PREFIXES = [
   "monitor-diagnostics-",
 ];
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** Storage built-ins are outside the Key Vault reference snapshot in ../shared (see README). */
+/** Storage built-ins are outside the vendored Key Vault snapshot (policies/reference/azure-policy). */
 const STORAGE_BUILT_INS = new Set([
   "404c3081-a854-4457-ae30-26a93ef643f9",
   "fe83a0eb-a853-422d-aac2-1bffd182c5d0",
@@ -76,18 +83,18 @@ describe("policy catalogue", () => {
     }
   });
 
-  it("uses only Azure Policy GUIDs found in the reference definitions (or the listed storage built-ins)", function () {
-    if (!fs.existsSync(SHARED_POLICIES)) {
-      this.skip();
-    }
+  it("uses only Azure Policy GUIDs found in the vendored reference definitions (or the listed storage built-ins)", () => {
     const known = new Set(
       fs
-        .readdirSync(SHARED_POLICIES)
+        .readdirSync(REFERENCE_POLICIES)
         .filter((f) => f.endsWith(".json"))
         .map(
           (f) =>
-            (JSON.parse(fs.readFileSync(path.join(SHARED_POLICIES, f), "utf8")) as { name: string })
-              .name,
+            (
+              JSON.parse(fs.readFileSync(path.join(REFERENCE_POLICIES, f), "utf8")) as {
+                name: string;
+              }
+            ).name,
         ),
     );
     for (const policy of policies) {

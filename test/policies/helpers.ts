@@ -45,6 +45,11 @@ export function planned(
     dependsOn: [...dependsOn].sort(),
     propertyDependencies,
     protect: false,
+    ignoreChanges: [],
+    retainOnDelete: false,
+    deleteBeforeReplace: false,
+    replaceOnChanges: [],
+    aliases: [],
     inputs,
     outputs: {},
   };
