@@ -100,3 +100,22 @@ export function input(
 }
 
 export type { PlannedResource };
+
+/** The fixed day committed stacks are planned on in tests, so expiries never depend on the date. */
+export const TEST_DAY = new Date("2026-06-01T00:00:00Z");
+
+const committedPlans = new Map<string, Promise<PlanReport>>();
+
+/**
+ * The offline plan of a committed stack (`Pulumi.<stack>.yaml`), planned once per test run and
+ * shared by every spec: no pipeline input is present, and the day is `TEST_DAY`. Treat the report
+ * as read-only.
+ */
+export function committedPlan(stack: "dev" | "staging" | "prod"): Promise<PlanReport> {
+  let plan = committedPlans.get(stack);
+  if (!plan) {
+    plan = planStack({ stack, root: ROOT, env: {}, now: TEST_DAY });
+    committedPlans.set(stack, plan);
+  }
+  return plan;
+}
