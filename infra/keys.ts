@@ -8,6 +8,9 @@ import { VaultChildTarget } from "./writeChain";
 /** The ARM path of a key's expiry, which only creation sets (see `keyProperties`). */
 export const KEY_EXPIRY_PATH = "properties.attributes.expires";
 
+/** What ARM sets on a key at creation only: everything but its identity (see `KeyVaultKeys`). */
+export const KEY_IMMUTABLE_PATHS = ["properties", "tags"] as const;
+
 const days = (n: number) => `P${n}D`;
 
 /**
@@ -92,8 +95,16 @@ export class KeyVaultKeys extends pulumi.ComponentResource {
         {
           parent: this,
           dependsOn: args.vault.writes.next(),
-          // Set at creation only; afterwards Azure owns it (see keyProperties).
-          ignoreChanges: [KEY_EXPIRY_PATH],
+          // ARM's key PUT "does not update existing keys" (Microsoft.KeyVault 2024-11-01 keys.json,
+          // Keys_CreateIfNotExist); a PUT whose parameters differ from the existing key fails
+          // (KeyCreationParametersDidNotMatchExistingKey, Azure/bicep#8283), and rotation moves the
+          // expiry itself. So everything but the key's identity is set at creation only; the change
+          // review flags a later change of these as `immutable` (README, "Day 2").
+          ignoreChanges: [...KEY_IMMUTABLE_PATHS],
+          // Deleting a key is a data-plane call in azure-native (custom_keyvault.go), which a CI
+          // runner outside the vault's network cannot make: a key removed from the config leaves
+          // the stack and stays in the vault (README, "Day 2: retire a key").
+          retainOnDelete: true,
         },
       );
       args.vault.writes.add(key);

@@ -68,7 +68,7 @@ export class ManagedHsmPool extends pulumi.ComponentResource {
     this.uri = this.pool.properties.apply((p) => p.hsmUri ?? "");
     this.resourceGroupName = args.resourceGroupName;
 
-    guardStore(name, "managedHsm", this.pool.id, args, this);
+    guardStore(name, "managedHsm", this.pool.id, args, this, this.writes);
 
     this.registerOutputs({ vaultName: this.vaultName, id: this.id, uri: this.uri });
   }

@@ -79,6 +79,11 @@ export function vaultSecrets(
         parent,
         dependsOn: args.vault.writes.next(),
         ignoreChanges: spec.expiresOn === undefined ? [SECRET_EXPIRY_PATH] : [],
+        // Deleting a secret is a data-plane call in azure-native (custom_keyvault.go: "DELETE is
+        // implemented via the KeyVault data plane API, because it isn't available via ARM"), which
+        // a CI runner outside the vault's network cannot make. A secret removed from the config
+        // leaves the stack and stays in the vault; disable it first (README, "Day 2").
+        retainOnDelete: true,
       },
     );
     args.vault.writes.add(secret);

@@ -5,6 +5,7 @@ import * as network from "@pulumi/azure-native/network";
 import { VaultConfig } from "./config";
 import { AuditSinks, auditDiagnosticSetting } from "./diagnostics";
 import { SUFFIX_LENGTH, VaultKind } from "./naming";
+import { WriteChain } from "./writeChain";
 
 /**
  * What a key store (a `KeyVault` or a `ManagedHsmPool`) is built from, and the protections both
@@ -58,6 +59,7 @@ export function guardStore(
   storeId: pulumi.Output<string>,
   args: KeyStoreArgs,
   parent: pulumi.Resource,
+  writes: WriteChain,
 ): void {
   const { spec } = args;
   const link = PRIVATE_LINK[kind];
@@ -97,8 +99,15 @@ export function guardStore(
         ],
         tags: { ...args.tags, ...spec.tags },
       },
-      { parent },
+      {
+        parent,
+        // Creating the endpoint writes a private endpoint connection into the vault, which races
+        // the vault's other child writes (ConflictError, hashicorp/terraform-provider-azurerm#32095):
+        // it is the first link of the vault's write chain, before any key or secret.
+        dependsOn: writes.next(),
+      },
     );
+    writes.add(endpoint);
     new network.PrivateDnsZoneGroup(
       `${name}-pe-dns`,
       {

@@ -64,7 +64,7 @@ export class KeyVault extends pulumi.ComponentResource {
     this.uri = this.vault.properties.apply((p) => p.vaultUri ?? "");
     this.resourceGroupName = args.resourceGroupName;
 
-    guardStore(name, "vault", this.vault.id, args, this);
+    guardStore(name, "vault", this.vault.id, args, this, this.writes);
 
     this.registerOutputs({ vaultName: this.vaultName, id: this.id, uri: this.uri });
   }

@@ -223,9 +223,12 @@ describe("keys (infra/keys.ts)", () => {
     expect(keyDeps("platform-keys-cmk-storage")).to.deep.equal([]);
   });
 
-  it("registers each key with ignoreChanges on its expiry, and nothing else", async () => {
+  it("registers each key with ignoreChanges on everything ARM sets at creation only", async () => {
     const keys = await registerKeys([cmk, signing], NOW);
-    expect(keys.map((k) => k.ignoreChanges)).to.deep.equal([[KEY_EXPIRY_PATH], [KEY_EXPIRY_PATH]]);
+    expect(keys.map((k) => k.ignoreChanges)).to.deep.equal([
+      ["properties", "tags"],
+      ["properties", "tags"],
+    ]);
   });
 
   it("gives the engine identical key inputs on two runs a day apart", async () => {
@@ -238,7 +241,7 @@ describe("keys (infra/keys.ts)", () => {
     // … so what it compares with state is identical.
     const effective = (rs: Registration[]) => rs.map((r) => without(r.inputs, r.ignoreChanges));
     expect(effective(nextDay)).to.deep.equal(effective(first));
-    expect(effective(first)[0]).to.have.nested.property("properties.rotationPolicy");
+    expect(first[0].inputs).to.have.nested.property("properties.rotationPolicy");
   });
 
   it("gives identical key inputs, expiry included, at any time of one UTC day", async () => {
