@@ -31,7 +31,7 @@ KV_ESTATE_TAGS_dev=(
   owner=platform-team
 )
 KV_ESTATE_JOIN_SCOPES_dev=()
-KV_ESTATE_IMPORT_dev='{"resources":[{"type":"keyvault-estate:estate:Estate","name":"estate","component":true},{"type":"azure-native:resources:ResourceGroup","name":"estate-rg","id":"__RESOURCE_GROUP_ID__","parent":"estate"}]}'
+KV_ESTATE_IMPORT_dev='{"resources":[{"type":"keyvault-estate:estate:Estate","name":"estate","component":true},{"type":"azure-native:resources:ResourceGroup","name":"estate/rg","id":"__RESOURCE_GROUP_ID__","parent":"estate"}]}'
 
 # staging
 KV_ESTATE_RG_staging=rg-kv-stg
@@ -46,7 +46,7 @@ KV_ESTATE_JOIN_SCOPES_staging=(
   /subscriptions/5f0c6f2a-8d3b-4b8e-9c1d-2a7e4f6b8c10/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net
   /subscriptions/5f0c6f2a-8d3b-4b8e-9c1d-2a7e4f6b8c10/resourceGroups/rg-network-staging/providers/Microsoft.Network/virtualNetworks/vnet-staging/subnets/snet-private-endpoints
 )
-KV_ESTATE_IMPORT_staging='{"resources":[{"type":"keyvault-estate:estate:Estate","name":"estate","component":true},{"type":"azure-native:resources:ResourceGroup","name":"estate-rg","id":"__RESOURCE_GROUP_ID__","parent":"estate"}]}'
+KV_ESTATE_IMPORT_staging='{"resources":[{"type":"keyvault-estate:estate:Estate","name":"estate","component":true},{"type":"azure-native:resources:ResourceGroup","name":"estate/rg","id":"__RESOURCE_GROUP_ID__","parent":"estate"}]}'
 
 # prod
 KV_ESTATE_RG_prod=rg-kv-prod
@@ -62,4 +62,4 @@ KV_ESTATE_JOIN_SCOPES_prod=(
   /subscriptions/8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net
   /subscriptions/8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/resourceGroups/rg-network-prod/providers/Microsoft.Network/virtualNetworks/vnet-prod/subnets/snet-private-endpoints
 )
-KV_ESTATE_IMPORT_prod='{"resources":[{"type":"keyvault-estate:estate:Estate","name":"estate","component":true},{"type":"azure-native:resources:ResourceGroup","name":"estate-rg","id":"__RESOURCE_GROUP_ID__","parent":"estate"}]}'
+KV_ESTATE_IMPORT_prod='{"resources":[{"type":"keyvault-estate:estate:Estate","name":"estate","component":true},{"type":"azure-native:resources:ResourceGroup","name":"estate/rg","id":"__RESOURCE_GROUP_ID__","parent":"estate"}]}'

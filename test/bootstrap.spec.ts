@@ -90,14 +90,17 @@ describe("bootstrap", () => {
     });
 
     it("adopts each stack's resource group under its parent component on the first import", async () => {
-      const facts = stackFacts("prod", await committedPlan("prod"));
+      const plan = await committedPlan("prod");
+      const group = plan.resources.filter((r) => r.type === "azure-native:resources:ResourceGroup");
+      expect(group).to.have.length(1);
+      const facts = stackFacts("prod", plan);
       expect(facts.resourceGroup).to.equal("rg-kv-prod");
       expect(JSON.parse(facts.importFile)).to.deep.equal({
         resources: [
           { type: "keyvault-estate:estate:Estate", name: "estate", component: true },
           {
             type: "azure-native:resources:ResourceGroup",
-            name: "estate-rg",
+            name: group[0].name,
             id: "__RESOURCE_GROUP_ID__",
             parent: "estate",
           },

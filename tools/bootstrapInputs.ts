@@ -139,13 +139,15 @@ function importDocument(group: ReportResource): object {
   const { name } = urnParts(group.urn);
   if (!group.parent) throw new Error(`${group.urn} has no parent component`);
   const parent = urnParts(group.parent);
-  // The parent's URN names its own parents: only a component directly under the stack is supported.
-  if (parent.typeChain.length !== 2 || parent.typeChain[0] !== "pulumi:pulumi:Stack") {
+  // The parent's URN names its own parents (a top-level resource's chain may or may not show the
+  // stack root): only a component directly under the stack is supported.
+  const chain = parent.typeChain.filter((t) => t !== "pulumi:pulumi:Stack");
+  if (chain.length !== 1) {
     throw new Error(`the resource group's parent is not a top-level component: ${group.parent}`);
   }
   return {
     resources: [
-      { type: parent.typeChain[1], name: parent.name, component: true },
+      { type: chain[0], name: parent.name, component: true },
       { type: group.type, name, id: "__RESOURCE_GROUP_ID__", parent: parent.name },
     ],
   };
