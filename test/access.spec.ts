@@ -1,11 +1,16 @@
 import { expect } from "chai";
-import { parseStackConfig } from "../infra/config";
 import { cli, EXIT } from "../tools/plan";
-import { readStackFile } from "../tools/stackFile";
-import { clone, committedConfig, configProblems, StackConfigDoc, writeStackFile } from "./helpers";
+import {
+  clone,
+  committedConfig,
+  configProblems,
+  resolveConfig,
+  StackConfigDoc,
+  writeStackFile,
+} from "./helpers";
 
 /**
- * Access specs in the stack config (infra/accessSpec.ts): each case starts from the committed
+ * Access specs in the stack config (infra/model/access.ts): each case starts from the committed
  * prod stack, which is valid, and changes one thing.
  */
 
@@ -43,7 +48,7 @@ const grant = (over: Grant = {}): Grant => ({
 // payments (vaults[0]) has three committed grants; an appended one is access[4] (0-based).
 const NEXT = "vaults[0].access[4]";
 
-describe("access specs (infra/accessSpec.ts)", () => {
+describe("access specs (infra/model/access.ts)", () => {
   it("accepts the committed stacks' access", () => {
     for (const stack of ["dev", "staging", "prod"]) {
       expect(configProblems(committedConfig(stack)), stack).to.deep.equal([]);
@@ -54,7 +59,7 @@ describe("access specs (infra/accessSpec.ts)", () => {
     const config = prodWith(
       grant({ principalId: OTHER.toUpperCase(), role: "key vault secrets user" }),
     );
-    const parsed = parseStackConfig(readStackFile(writeStackFile(config)).flat);
+    const parsed = resolveConfig(config);
     const a = parsed.vaults[0].access[4];
     expect(a.principalId).to.equal(OTHER);
     expect(a.role).to.deep.include({
@@ -76,7 +81,7 @@ describe("access specs (infra/accessSpec.ts)", () => {
     it("defaults the scope to vault", () => {
       const config = prodWith(grant({ scope: undefined, role: "Key Vault Reader" }));
       delete vaults(config)[0].access[4].scope;
-      const parsed = parseStackConfig(readStackFile(writeStackFile(config)).flat);
+      const parsed = resolveConfig(config);
       expect(parsed.vaults[0].access[4].scope).to.equal("vault");
     });
 

@@ -1,16 +1,27 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
-import { roleAssignmentName, VaultAccess } from "../infra/access";
-import { accessSpecSchema } from "../infra/accessSpec";
+import { roleAssignmentName, VaultAccess } from "../infra/components/access";
+import { accessSpecSchema, parseScope } from "../infra/model/access";
+import { grantResourceName } from "../infra/model/names";
+import type { ResolvedGrant } from "../infra/model/types";
 import { EMULATED_SUBSCRIPTION } from "../tools/emulator";
 import { runProgram } from "../tools/engine";
 import { planStack } from "../tools/plan";
 import { AccessRow } from "../tools/accessMatrix";
 import { PlanReport, renderConsole, renderJson, renderMarkdown } from "../tools/report";
-import { clone, committedConfig, input, ofType, planConfig, StackConfigDoc } from "./helpers";
+import {
+  clone,
+  committedConfig,
+  committedPlan,
+  input,
+  ofType,
+  planConfig,
+  StackConfigDoc,
+  TEST_DAY,
+} from "./helpers";
 
-/** Role assignments in the offline plan (infra/access.ts, tools/accessMatrix.ts). */
+/** Role assignments in the offline plan (infra/components/access.ts, tools/accessMatrix.ts). */
 
 const RA = "azure-native:authorization:RoleAssignment";
 const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -33,31 +44,31 @@ describe("role assignments in the plan", () => {
   let again: PlanReport;
 
   before(async () => {
-    prod = await planStack({ stack: "prod", env: {} });
-    again = await planStack({ stack: "prod", env: {} });
+    prod = await committedPlan("prod");
+    again = await planStack({ stack: "prod", env: {}, now: TEST_DAY });
   });
 
   it("registers one assignment per prod access spec, grouped per vault", () => {
     expect(ofType(prod, "keyvault-estate:access:VaultAccess").map((r) => r.name)).to.deep.equal([
-      "payments-access",
-      "platform-access",
+      "payments/access",
+      "platform/access",
     ]);
     expect(ofType(prod, RA).map((r) => r.name)).to.have.members([
-      "payments-access/secret/db-password/kv-secrets-user/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b",
-      "payments-access/secret/psp-api-key/kv-secrets-user/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b",
-      "payments-access/key/cmk-payments-db/kv-crypto-service-encryption-user/2a3b4c5d-6e7f-4809-9a1b-2c3d4e5f6a7b",
-      "payments-access/vault/kv-administrator/4e3d2c1b-0a9f-4e8d-b7c6-a5b4c3d2e1f0",
-      "platform-access/key/cmk-storage/kv-crypto-service-encryption-user/3b4c5d6e-7f80-4912-a3b4-c5d6e7f8091a",
-      "platform-access/secret/tls-api-cert/kv-secrets-user/5c6d7e8f-9012-4a3b-b4c5-d6e7f8091a2b",
+      "payments/access/secret/db-password/kv-secrets-user/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b",
+      "payments/access/secret/psp-api-key/kv-secrets-user/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b",
+      "payments/access/key/cmk-payments-db/kv-crypto-service-encryption-user/2a3b4c5d-6e7f-4809-9a1b-2c3d4e5f6a7b",
+      "payments/access/vault/kv-administrator/4e3d2c1b-0a9f-4e8d-b7c6-a5b4c3d2e1f0",
+      "platform/access/key/cmk-storage/kv-crypto-service-encryption-user/3b4c5d6e-7f80-4912-a3b4-c5d6e7f8091a",
+      "platform/access/secret/tls-api-cert/kv-secrets-user/5c6d7e8f-9012-4a3b-b4c5-d6e7f8091a2b",
     ]);
   });
 
   it("scopes secret/<name> to that secret's ARM id, after the secret exists", () => {
-    const secret = byName(prod, "azure-native:keyvault:Secret", "payments-db-password");
+    const secret = byName(prod, "azure-native:keyvault:Secret", "payments/secrets/db-password");
     const ra = byName(
       prod,
       RA,
-      "payments-access/secret/db-password/kv-secrets-user/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b",
+      "payments/access/secret/db-password/kv-secrets-user/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b",
     );
     expect(secret.id).to.match(
       /\/providers\/Microsoft\.KeyVault\/vaults\/kv-payments-prd-[a-z0-9]{5}\/secrets\/db-password$/,
@@ -67,11 +78,11 @@ describe("role assignments in the plan", () => {
   });
 
   it("scopes key/<name> to that key's ARM id, after the key exists", () => {
-    const key = byName(prod, "azure-native:keyvault:Key", "platform-keys-cmk-storage");
+    const key = byName(prod, "azure-native:keyvault:Key", "platform/keys/cmk-storage");
     const ra = byName(
       prod,
       RA,
-      "platform-access/key/cmk-storage/kv-crypto-service-encryption-user/3b4c5d6e-7f80-4912-a3b4-c5d6e7f8091a",
+      "platform/access/key/cmk-storage/kv-crypto-service-encryption-user/3b4c5d6e-7f80-4912-a3b4-c5d6e7f8091a",
     );
     expect(key.id).to.match(/\/vaults\/kv-platform-prd-[a-z0-9]{5}\/keys\/cmk-storage$/);
     expect(input(ra, "scope")).to.equal(key.id);
@@ -83,7 +94,7 @@ describe("role assignments in the plan", () => {
     const ra = byName(
       prod,
       RA,
-      "payments-access/vault/kv-administrator/4e3d2c1b-0a9f-4e8d-b7c6-a5b4c3d2e1f0",
+      "payments/access/vault/kv-administrator/4e3d2c1b-0a9f-4e8d-b7c6-a5b4c3d2e1f0",
     );
     expect(input(ra, "scope")).to.equal(vault.id);
     expect(ra.dependsOn).to.include(vault.urn);
@@ -313,19 +324,32 @@ describe("role assignment names", () => {
 });
 
 describe("VaultAccess", () => {
-  const spec = (scope: string) =>
-    accessSpecSchema.parse({
+  const spec = (scope: string): ResolvedGrant => {
+    const a = accessSpecSchema.parse({
       principalId: "1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b",
       principalType: "ServicePrincipal",
       role: "Key Vault Secrets User",
       scope,
     });
+    return {
+      ...a,
+      resource: grantResourceName(
+        "payments",
+        a.scope,
+        a.role.catalogue?.slug ?? a.role.id,
+        a.principalId,
+      ),
+      path: "vaults[0].access[0]",
+      parsedScope: parseScope(a.scope),
+      notes: [],
+    };
+  };
 
   it("refuses to register an assignment whose secret was not handed over", async () => {
     let failure: unknown;
     await runProgram("unit", { flat: {}, secretKeys: [] }, () => {
       try {
-        new VaultAccess("payments-access", {
+        new VaultAccess("payments/access", {
           vault: "payments",
           vaultId: pulumi.output(
             "/subscriptions/8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
@@ -346,7 +370,7 @@ describe("VaultAccess", () => {
     const vaultId =
       "/subscriptions/8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv";
     const run = await runProgram("unit", { flat: {}, secretKeys: [] }, () => {
-      new VaultAccess("payments-access", {
+      new VaultAccess("payments/access", {
         vault: "payments",
         vaultId: pulumi.output(vaultId),
         grants: [spec("vault"), spec("secret/db-password")],
@@ -358,12 +382,12 @@ describe("VaultAccess", () => {
       assignments.map((r) => [r.name, r.inputs.scope, r.inputs.roleDefinitionId]),
     ).to.deep.equal([
       [
-        "payments-access/secret/db-password/kv-secrets-user/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b",
+        "payments/access/secret/db-password/kv-secrets-user/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b",
         `${vaultId}/secrets/db-password`,
         `/subscriptions/8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/providers/Microsoft.Authorization/roleDefinitions/${SECRETS_USER}`,
       ],
       [
-        "payments-access/vault/kv-secrets-user/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b",
+        "payments/access/vault/kv-secrets-user/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b",
         vaultId,
         `/subscriptions/8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/providers/Microsoft.Authorization/roleDefinitions/${SECRETS_USER}`,
       ],

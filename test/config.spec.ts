@@ -1,12 +1,5 @@
 import { expect } from "chai";
-import { parseStackConfig } from "../infra/config";
-import { readStackFile } from "../tools/stackFile";
-import { clone, configProblems, ROOT, writeStackFile } from "./helpers";
-
-/** Flattens a config mapping the way the engine hands it to the program. */
-function flat(config: Record<string, unknown>): Record<string, string> {
-  return readStackFile(writeStackFile(config)).flat;
-}
+import { clone, configProblems, resolveCommitted, resolveConfig } from "./helpers";
 
 const SUB = "/subscriptions/8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/resourceGroups/rg-net";
 const SUBNET = `${SUB}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/pe`;
@@ -39,7 +32,7 @@ describe("stack config", () => {
   describe("committed stacks", () => {
     for (const stack of ["dev", "staging", "prod"]) {
       it(`parses Pulumi.${stack}.yaml without problems`, () => {
-        const c = parseStackConfig(readStackFile(`${ROOT}/Pulumi.${stack}.yaml`).flat);
+        const c = resolveCommitted(stack);
         expect(c.environment).to.equal(stack);
         expect(c.vaults.length).to.be.greaterThan(0);
       });
@@ -48,37 +41,37 @@ describe("stack config", () => {
 
   describe("baseline defaults", () => {
     it("applies dev's defaults: 7-day soft delete, purge protection off, no lock, public access allowed", () => {
-      const v = parseStackConfig(flat(base("dev"))).vaults[0];
+      const v = resolveConfig(base("dev")).vaults[0];
       expect(v.softDeleteRetentionInDays).to.equal(7);
       expect(v.purgeProtection).to.equal(false);
-      expect(v.lock).to.equal("none");
+      expect(v.lock).to.equal(undefined);
       expect(v.network.publicNetworkAccess).to.equal("Enabled");
       expect(v.network.defaultAction).to.equal("Deny");
     });
 
     it("applies prod's defaults: 90-day soft delete, purge protection, lock, private, Deny", () => {
-      const c = parseStackConfig(flat(base("prod")));
+      const c = resolveConfig(base("prod"));
       const v = c.vaults[0];
       expect(v.softDeleteRetentionInDays).to.equal(90);
       expect(v.purgeProtection).to.equal(true);
-      expect(v.lock).to.equal("CanNotDelete");
+      expect(v.lock?.level).to.equal("CanNotDelete");
       expect(v.network.publicNetworkAccess).to.equal("Disabled");
       expect(v.network.defaultAction).to.equal("Deny");
       expect(v.network.bypass).to.equal("AzureServices");
-      expect(c.baseline.vault.protect).to.equal(true);
-      expect(c.resourceGroup).to.equal("rg-kv-prd");
+      expect(v.protect).to.equal(true);
+      expect(c.resourceGroup).to.deep.equal({ name: "rg-kv-prd", protect: true });
     });
 
     it("applies staging's defaults: 30-day soft delete, purge protection and lock on", () => {
-      const v = parseStackConfig(flat(base("staging"))).vaults[0];
+      const v = resolveConfig(base("staging")).vaults[0];
       expect(v.softDeleteRetentionInDays).to.equal(30);
       expect(v.purgeProtection).to.equal(true);
-      expect(v.lock).to.equal("CanNotDelete");
+      expect(v.lock?.level).to.equal("CanNotDelete");
       expect(v.network.publicNetworkAccess).to.equal("Disabled");
     });
 
     it("leaves the enabledFor* flags off unless asked", () => {
-      const v = parseStackConfig(flat(base("dev"))).vaults[0];
+      const v = resolveConfig(base("dev")).vaults[0];
       expect([
         v.enabledForDeployment,
         v.enabledForDiskEncryption,
@@ -130,7 +123,7 @@ describe("stack config", () => {
         purgeProtection: false,
         network: { publicNetworkAccess: "Enabled", defaultAction: "Allow" },
       });
-      expect(() => parseStackConfig(flat(c))).not.to.throw();
+      expect(() => resolveConfig(c)).not.to.throw();
     });
 
     it("refuses staging turning purge protection off", () => {
@@ -198,7 +191,7 @@ describe("stack config", () => {
       [
         "a vault name too long for 24 characters",
         (c) => (vaultOf(c).name = "paymentsgateway"),
-        "vaults[0].name: must be at most 11 characters so the physical name fits Azure's 24",
+        "vaults[0].name: must be at most 11 characters so the generated physical name fits Azure's 24; or set physicalName",
       ],
       [
         "an unknown tier",
@@ -300,7 +293,7 @@ describe("stack config", () => {
         { name: "payments", tier: "premium" },
       ];
       expect(problems(c)).to.include(
-        'vaults[1].name: duplicate vault name "payments" (also at index 0)',
+        'vaults[1].name: duplicate vault name "payments" (also at vaults[0].name)',
       );
     });
 
@@ -310,7 +303,7 @@ describe("stack config", () => {
         ipRules: ["203.0.113.7", "198.51.100.0/24"],
         subnetIds: [SUBNET.toLowerCase()],
       };
-      expect(parseStackConfig(flat(c)).vaults[0].network.ipRules).to.deep.equal([
+      expect(resolveConfig(c).vaults[0].network.ipRules).to.deep.equal([
         "203.0.113.7",
         "198.51.100.0/24",
       ]);
@@ -348,7 +341,7 @@ describe("stack config", () => {
       vaultOf(c).tier = canary;
       let message = "";
       try {
-        parseStackConfig(flat(c));
+        resolveConfig(c);
       } catch (e) {
         message = (e as Error).message;
       }

@@ -3,12 +3,14 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
-import { EstateConfig, parseStackConfig } from "../infra/config";
-import { ConfigError, formatProblem } from "../infra/validation";
+import { resolveEstate } from "../infra/model/estate";
+import type { ResolvedEstate } from "../infra/model/types";
+import { ConfigError, formatProblem } from "../infra/model/validation";
+import { runProgram } from "../tools/engine";
 import { planStack } from "../tools/plan";
 import { PlannedResource } from "../tools/planTypes";
 import { PlanReport } from "../tools/report";
-import { readStackFile } from "../tools/stackFile";
+import { flattenStackConfig, readStackFile } from "../tools/stackFile";
 
 /** The shared test helpers: stack-file fixtures, offline plans and awaiting outputs. */
 
@@ -48,20 +50,44 @@ export function writeStackFile(config: StackConfigDoc, name = "Pulumi.test.yaml"
   return file;
 }
 
-/** Parses a config mapping the way the program would, through a stack file. */
-export function parseConfig(config: StackConfigDoc): EstateConfig {
-  return parseStackConfig(readStackFile(writeStackFile(config)).flat);
+/**
+ * The resolved model of a config mapping, as the program resolves it (no stack file, no plan).
+ * Throws the model's `ConfigError` for an invalid config.
+ */
+export function resolveConfig(config: StackConfigDoc, now: Date = TEST_DAY): ResolvedEstate {
+  const { flat, secretKeys } = flattenStackConfig(config);
+  return resolveEstate({ config: flat, secretKeys, now });
 }
 
-/** Every problem `parseStackConfig` reports for a config mapping, as `path: message` lines. */
+/** The resolved model of a committed stack file. */
+export function resolveCommitted(stack: string, now: Date = TEST_DAY): ResolvedEstate {
+  const { flat, secretKeys } = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
+  return resolveEstate({ config: flat, secretKeys, now });
+}
+
+/** Every problem the model reports for a config mapping, as `path: message` lines. */
 export function configProblems(config: StackConfigDoc): string[] {
   try {
-    parseConfig(config);
+    resolveConfig(config);
     return [];
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     return e.problems.map(formatProblem);
   }
+}
+
+/**
+ * Builds components under the offline engine and returns every registration it recorded (the one
+ * capture mechanism: the same as the plan's). `build` runs as the program; it must not read config.
+ */
+export async function runComponents(
+  build: () => unknown,
+  opts: { stack?: string; preview?: boolean } = {},
+): Promise<PlannedResource[]> {
+  const run = await runProgram(opts.stack ?? "test", { flat: {}, secretKeys: [] }, build, {
+    preview: opts.preview ?? true,
+  });
+  return run.resources.filter((r) => r.custom);
 }
 
 /** Plans a stack offline from a config mapping (as `npm run plan -- --config <file>` would). */

@@ -1,7 +1,7 @@
 import * as path from "path";
 import { expect } from "chai";
 import fc from "fast-check";
-import { KeySpecInput, resolveKeySpec, RSA_SIZES } from "../infra/keySpec";
+import { KeySpecInput, resolveKeySpec, RSA_SIZES } from "../infra/model/keys";
 import { BASELINES } from "../stacks";
 import { cli, EXIT } from "../tools/plan";
 import { clone, committedConfig, configProblems, ROOT, StackConfigDoc } from "./helpers";

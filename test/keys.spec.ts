@@ -1,36 +1,35 @@
 import * as fs from "fs";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
-import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import fc from "fast-check";
-import { KeySpec, kty, ROTATION_LIMITS, RSA_SIZES } from "../infra/keySpec";
-import { startOfUtcDay } from "../infra/clock";
-import { KEY_EXPIRY_PATH, keyProperties, KeyVaultKeys } from "../infra/keys";
-import { WriteChain } from "../infra/writeChain";
-import { azureEmulation } from "../tools/emulator";
-import { cli, EXIT, planStack } from "../tools/plan";
-import { PlanReport, renderJson } from "../tools/report";
+import { keyProperties, VaultKeys } from "../infra/components/keys";
+import { WriteChain } from "../infra/components/writeChain";
+import { KeySpec, kty, ROTATION_LIMITS, RSA_SIZES } from "../infra/model/keys";
+import { keyResourceName } from "../infra/model/names";
+import { expiryAfterDays, startOfUtcDay } from "../infra/model/time";
+import type { ResolvedKey } from "../infra/model/types";
+import { cli, EXIT } from "../tools/plan";
+import { PlannedResource } from "../tools/planTypes";
+import { PlanReport } from "../tools/report";
 import {
-  clone,
-  committedConfig,
+  committedPlan,
   input,
   ofType,
-  promiseOf,
-  StackConfigDoc,
+  resolveCommitted,
+  runComponents,
   tempDir,
-  writeStackFile,
+  TEST_DAY,
 } from "./helpers";
 
 const DAY = 86_400;
 const KEY = "azure-native:keyvault:Key";
-/** A fixed creation instant, late in its UTC day, for plans whose expiry the tests compute. */
+/** A fixed creation instant, late in its UTC day, for keys whose expiry the tests compute. */
 const NOW = new Date("2026-03-15T17:45:12Z");
 const CREATED = Date.UTC(2026, 2, 15) / 1000;
-
-function plan(config: StackConfigDoc, now = NOW): Promise<PlanReport> {
-  return planStack({ stack: "test", configFile: writeStackFile(config), env: {}, now });
-}
+/** The day committed stacks are planned on in tests (`TEST_DAY`), in epoch seconds. */
+const PLANNED = TEST_DAY.getTime() / 1000;
+const KEY_EXPIRY_PATH = "properties.attributes.expires";
 
 function rotationPolicy(expiry: number, rotateBefore: number, notify: number) {
   return {
@@ -42,54 +41,38 @@ function rotationPolicy(expiry: number, rotateBefore: number, notify: number) {
   };
 }
 
-/** One registration the engine would receive: type, name, inputs and `ignoreChanges`. */
-interface Registration {
-  readonly type: string;
-  readonly name: string;
-  readonly inputs: Record<string, unknown>;
-  readonly ignoreChanges: string[];
+/** A key spec resolved as the model would on `now`'s day, in vault `apps`. */
+function resolved(spec: KeySpec, now: Date, vault = "apps"): ResolvedKey {
+  return {
+    ...spec,
+    resource: keyResourceName(vault, spec.name),
+    path: `vaults[0].keys[0]`,
+    expires: expiryAfterDays(now, spec.expiresInDays),
+    tags: {},
+  };
 }
 
-/**
- * Builds a `KeyVaultKeys` for `specs` under the plan's Azure emulation and returns what the engine
- * would receive for each key, including the `ignoreChanges` the offline report does not record.
- */
-async function registerKeys(specs: KeySpec[], now: Date): Promise<Registration[]> {
-  await pulumi.runtime.setMocks(azureEmulation("keys"), "keyvault-estate", "keys", false);
-  const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(req: RegisterRequest, cb: unknown): unknown;
-  };
-  const register = monitor.registerResource.bind(monitor);
-  const seen: Registration[] = [];
-  monitor.registerResource = (req, cb) => {
-    seen.push({
-      type: req.getType(),
-      name: req.getName(),
-      inputs: pulumi.runtime.deserializeProperties(req.getObject()),
-      ignoreChanges: req.getIgnorechangesList(),
-    });
-    return register(req, cb);
-  };
-  const vault = { vaultName: "kv-apps-dev-abcde", resourceGroupName: "rg-kv-dev" };
-  const keys = new KeyVaultKeys("apps-keys", {
-    vault: { ...vault, writes: new WriteChain() },
-    keys: specs,
-    now,
-  });
-  await promiseOf(pulumi.all(Object.values(keys.keyUris)));
-  return seen.filter((r) => r.type === KEY);
-}
+const target = (vaultName: string) => ({
+  vaultName,
+  resourceGroupName: "rg-kv-dev",
+  writes: new WriteChain(),
+});
 
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
-  getIgnorechangesList(): string[];
+/** Builds a `VaultKeys` for `specs` under the offline engine; returns the keys it registered. */
+async function registerKeys(specs: KeySpec[], now: Date): Promise<PlannedResource[]> {
+  const resources = await runComponents(
+    () =>
+      new VaultKeys("apps/keys", {
+        vault: target("kv-apps-dev-abcde"),
+        keys: specs.map((k) => resolved(k, now)),
+      }),
+  );
+  return resources.filter((r) => r.type === KEY);
 }
 
 /** `inputs` without the dotted `paths`. */
-function without(inputs: Record<string, unknown>, paths: readonly string[]) {
-  const copy = clone(inputs);
+function without(inputs: Readonly<Record<string, unknown>>, paths: readonly string[]) {
+  const copy = JSON.parse(JSON.stringify(inputs)) as Record<string, unknown>;
   for (const p of paths) {
     const parts = p.split(".");
     const parent = parts
@@ -121,19 +104,19 @@ const signing: KeySpec = {
   rotation: { rotateAfterCreateDays: 300, notifyBeforeExpiryDays: 30 },
 };
 
-describe("keys (infra/keys.ts)", () => {
+describe("keys (infra/components/keys.ts)", () => {
   describe("the committed prod stack", () => {
     let report: PlanReport;
     before(async () => {
-      report = await planStack({ stack: "prod", env: {}, now: NOW });
+      report = await committedPlan("prod");
     });
 
     it("plans RSA-HSM and EC-HSM keys with expiry and a rotate-and-notify policy", () => {
       const keys = ofType(report, KEY);
       expect(keys.map((k) => k.name)).to.deep.equal([
-        "payments-keys-cmk-payments-db",
-        "payments-keys-receipt-signing",
-        "platform-keys-cmk-storage",
+        "payments/keys/cmk-payments-db",
+        "payments/keys/receipt-signing",
+        "platform/keys/cmk-storage",
       ]);
       const [paymentsVault, platformVault] = ofType(report, "azure-native:keyvault:Vault").map(
         (v) => input(v, "vaultName"),
@@ -155,7 +138,7 @@ describe("keys (infra/keys.ts)", () => {
           keySize: 3072,
           keyOps: ["wrapKey", "unwrapKey"],
           // exportable: false is the provider's default for any attributes block.
-          attributes: { enabled: true, expires: CREATED + 730 * DAY, exportable: false },
+          attributes: { enabled: true, expires: PLANNED + 730 * DAY, exportable: false },
           rotationPolicy: rotationPolicy(730, 60, 30),
         },
       });
@@ -167,7 +150,7 @@ describe("keys (infra/keys.ts)", () => {
           kty: "EC-HSM",
           curveName: "P-384",
           keyOps: ["sign", "verify"],
-          attributes: { enabled: true, expires: CREATED + 365 * DAY, exportable: false },
+          attributes: { enabled: true, expires: PLANNED + 365 * DAY, exportable: false },
           rotationPolicy: rotationPolicy(365, 60, 30),
         },
       });
@@ -179,7 +162,7 @@ describe("keys (infra/keys.ts)", () => {
           kty: "RSA-HSM",
           keySize: 4096,
           keyOps: ["wrapKey", "unwrapKey"],
-          attributes: { enabled: true, expires: CREATED + 730 * DAY, exportable: false },
+          attributes: { enabled: true, expires: PLANNED + 730 * DAY, exportable: false },
           rotationPolicy: rotationPolicy(730, 60, 30),
         },
       });
@@ -199,7 +182,7 @@ describe("keys (infra/keys.ts)", () => {
   });
 
   it("plans a software RSA key in the committed dev stack's standard vault", async () => {
-    const report = await plan(committedConfig("dev"));
+    const report = await committedPlan("dev");
     const [key] = ofType(report, KEY);
     expect(input(key, "properties.kty")).to.equal("RSA");
     expect(input(key, "properties.keySize")).to.equal(3072);
@@ -207,20 +190,37 @@ describe("keys (infra/keys.ts)", () => {
   });
 
   it("chains each key on the one before it in its vault, and keeps vaults independent", async () => {
-    const config = clone(committedConfig("prod"));
-    const vaults = config["keyvault-estate:vaults"] as { keys: unknown[] }[];
-    vaults[0].keys.push({ name: "third", type: "RSA", size: 3072 });
-    const report = await plan(config);
-    const keys = ofType(report, KEY);
+    const [payments, platform] = resolveCommitted("prod").vaults;
+    const third = {
+      ...payments.keys[0],
+      name: "third",
+      resource: keyResourceName("payments", "third"),
+    };
+    const keys = (
+      await runComponents(() => {
+        new VaultKeys("payments/keys", {
+          vault: target("kv-payments"),
+          keys: [...payments.keys, third],
+        });
+        new VaultKeys("platform/keys", { vault: target("kv-platform"), keys: platform.keys });
+      })
+    ).filter((r) => r.type === KEY);
     const urn = (name: string) => keys.find((k) => k.name === name)!.urn;
-    const keyDeps = (name: string) =>
-      keys.find((k) => k.name === name)!.dependsOn.filter((d) => d.includes(`${KEY}::`));
-    expect(keyDeps("payments-keys-cmk-payments-db")).to.deep.equal([]);
-    expect(keyDeps("payments-keys-receipt-signing")).to.deep.equal([
-      urn("payments-keys-cmk-payments-db"),
+    const keyDeps = (name: string) => keys.find((k) => k.name === name)!.dependsOn;
+    expect(keyDeps("payments/keys/cmk-payments-db")).to.deep.equal([]);
+    expect(keyDeps("payments/keys/receipt-signing")).to.deep.equal([
+      urn("payments/keys/cmk-payments-db"),
     ]);
-    expect(keyDeps("payments-keys-third")).to.deep.equal([urn("payments-keys-receipt-signing")]);
-    expect(keyDeps("platform-keys-cmk-storage")).to.deep.equal([]);
+    expect(keyDeps("payments/keys/third")).to.deep.equal([urn("payments/keys/receipt-signing")]);
+    expect(keyDeps("platform/keys/cmk-storage")).to.deep.equal([]);
+  });
+
+  it("declares each key's former name as an alias and leaves it in the vault when removed", async () => {
+    const [key] = await registerKeys([cmk], NOW);
+    expect(key.aliases).to.deep.equal([
+      "urn:pulumi:test::keyvault-estate::keyvault-estate:keys:KeyVaultKeys$azure-native:keyvault:Key::apps-keys-cmk",
+    ]);
+    expect(key.retainOnDelete).to.equal(true);
   });
 
   it("registers each key with ignoreChanges on everything ARM sets at creation only", async () => {
@@ -239,7 +239,7 @@ describe("keys (infra/keys.ts)", () => {
       first.map((k) => (input(k, KEY_EXPIRY_PATH) as number) + DAY),
     );
     // … so what it compares with state is identical.
-    const effective = (rs: Registration[]) => rs.map((r) => without(r.inputs, r.ignoreChanges));
+    const effective = (rs: PlannedResource[]) => rs.map((r) => without(r.inputs, r.ignoreChanges));
     expect(effective(nextDay)).to.deep.equal(effective(first));
     expect(first[0].inputs).to.have.nested.property("properties.rotationPolicy");
   });
@@ -251,10 +251,11 @@ describe("keys (infra/keys.ts)", () => {
     expect(input(morning[0], KEY_EXPIRY_PATH)).to.equal(CREATED + 730 * DAY);
   });
 
-  it("writes byte-identical plan reports for one config and one day", async () => {
-    const a = await planStack({ stack: "prod", env: {}, now: new Date("2026-03-15T01:00:00Z") });
-    const b = await planStack({ stack: "prod", env: {}, now: new Date("2026-03-15T22:00:00Z") });
-    expect(renderJson(b)).to.equal(renderJson(a));
+  it("resolves one config to the same model at any hour of one UTC day", () => {
+    const morning = resolveCommitted("prod", new Date("2026-03-15T01:00:00Z"));
+    const night = resolveCommitted("prod", new Date("2026-03-15T22:00:00Z"));
+    expect(night).to.deep.equal(morning);
+    expect(morning.vaults[0].keys[0].expires).to.equal(CREATED + 730 * DAY);
   });
 
   it("takes the plan's creation day from --now, and refuses a date that does not exist", async () => {
@@ -275,7 +276,7 @@ describe("keys (infra/keys.ts)", () => {
 
   describe("keyProperties", () => {
     it("maps a rotate-after-creation spec to a timeAfterCreate trigger", () => {
-      expect(keyProperties(signing, NOW)).to.deep.equal({
+      expect(keyProperties(resolved(signing, NOW))).to.deep.equal({
         kty: "EC-HSM",
         curveName: "P-384",
         keyOps: ["sign", "verify"],
@@ -296,14 +297,14 @@ describe("keys (infra/keys.ts)", () => {
         exportable: true,
         releasePolicy: { contentType: "application/json; charset=utf-8", data: "e30" },
       };
-      const props = keyProperties(skr, NOW);
+      const props = keyProperties(resolved(skr, NOW));
       expect(props.attributes).to.deep.equal({
         enabled: true,
         expires: CREATED + 730 * DAY,
         exportable: true,
       });
       expect(props.releasePolicy).to.deep.equal(skr.releasePolicy);
-      expect(keyProperties(cmk, NOW)).not.to.have.property("releasePolicy");
+      expect(keyProperties(resolved(cmk, NOW))).not.to.have.property("releasePolicy");
     });
 
     it("maps any valid RSA spec to a valid Key (property)", () => {
@@ -339,7 +340,7 @@ describe("keys (infra/keys.ts)", () => {
             expiresInDays: s.expiresInDays,
             rotation: { rotateBeforeExpiryDays: before, notifyBeforeExpiryDays: notify },
           };
-          const p = keyProperties(key, s.day);
+          const p = keyProperties(resolved(key, s.day));
           expect(p.kty).to.equal(s.protection === "hsm" ? "RSA-HSM" : "RSA");
           expect(p.keySize).to.equal(s.size);
           expect(p).not.to.have.property("curveName");

@@ -1,16 +1,17 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { parseStackConfig } from "../infra/config";
+import * as random from "@pulumi/random";
+import { STORAGE_NAME, VAULT_NAME } from "../infra/azure/names";
+import { resolveEstate } from "../infra/model/estate";
 import {
   maxLogicalLength,
-  STORAGE_NAME,
   storageAccountName,
   SUFFIX_LENGTH,
-  VAULT_NAME,
   vaultName,
-} from "../infra/naming";
-import { LOGICAL_NAME } from "../infra/validation";
+} from "../infra/model/names";
+import { LOGICAL_NAME } from "../infra/model/validation";
 import { BASELINES, ENVIRONMENTS } from "../stacks";
+import { TEST_DAY, configProblems, planConfig, resolveConfig, runComponents } from "./helpers";
 
 const lower = fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz".split(""));
 const alnum = fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789".split(""));
@@ -81,7 +82,11 @@ describe("physical names", () => {
           const expected = LOGICAL_NAME.test(name) && VAULT_NAME.test(physical);
           let accepted = true;
           try {
-            parseStackConfig(configWithVault(env, name, tier));
+            resolveEstate({
+              config: configWithVault(env, name, tier),
+              secretKeys: [],
+              now: TEST_DAY,
+            });
           } catch {
             accepted = false;
           }
@@ -118,5 +123,98 @@ describe("physical names", () => {
     expect(vaultName("vault", "payments", "prd", "x7k2q")).to.equal("kv-payments-prd-x7k2q");
     expect(vaultName("managedHsm", "root", "prd", "x7k2q")).to.equal("hsm-root-prd-x7k2q");
     expect(storageAccountName("prd", "ab12cd")).to.equal("stkvauditprdab12cd");
+  });
+});
+
+/** A dev stack whose names collided when parts were joined with "-": a + b-c and a-b + c. */
+function collidingDev(): Record<string, unknown> {
+  const secret = (name: string) => ({ name, source: { env: `S_${name.replace(/-/g, "_")}` } });
+  const key = (name: string) => ({ name, type: "RSA" });
+  return {
+    "azure-native:location": "westeurope",
+    "keyvault-estate:environment": "dev",
+    "keyvault-estate:vaults": [
+      { name: "a", tier: "standard", secrets: [secret("b-c")], keys: [key("keys-c")] },
+      { name: "a-b", tier: "standard", secrets: [secret("c")] },
+      { name: "a-keys", tier: "standard", keys: [key("c")] },
+    ],
+  };
+}
+
+describe("Pulumi names", () => {
+  it("joins child names with '/', so vault a + secret b-c and vault a-b + secret c stay apart", async () => {
+    const report = await planConfig(collidingDev());
+    const secrets = report.resources.filter((r) => r.type === "azure-native:keyvault:Secret");
+    expect(secrets.map((r) => r.name).sort()).to.deep.equal(["a-b/secrets/c", "a/secrets/b-c"]);
+    const keys = report.resources.filter((r) => r.type === "azure-native:keyvault:Key");
+    expect(keys.map((r) => r.name).sort()).to.deep.equal(["a-keys/keys/c", "a/keys/keys-c"]);
+    const urns = report.resources.map((r) => r.urn);
+    expect(new Set(urns).size).to.equal(urns.length);
+    // Their former names collided, so neither keeps it as an alias (no stack could have held both).
+    for (const r of [...secrets, ...keys]) expect(r.aliases, r.name).to.deep.equal([]);
+  });
+
+  it("keeps the former name as an alias where it was unambiguous", () => {
+    const v = resolveConfig(collidingDev()).vaults;
+    expect(v[0].secrets[0].resource).to.deep.equal({ name: "a/secrets/b-c" });
+    const c = collidingDev();
+    (c["keyvault-estate:vaults"] as unknown[]).splice(1, 2);
+    expect(resolveConfig(c).vaults[0].secrets[0].resource).to.deep.equal({
+      name: "a/secrets/b-c",
+      formerly: "a-b-c",
+    });
+  });
+
+  it("the offline engine refuses two resources with one URN, as the engine does", async () => {
+    let error: unknown;
+    try {
+      await runComponents(() => {
+        new random.RandomString("twice", { length: 4 });
+        new random.RandomString("twice", { length: 4 });
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(String(error)).to.match(/two resources share the URN .*RandomString::twice/);
+  });
+});
+
+describe("physicalName", () => {
+  const withPhysical = (names: (string | undefined)[]) => ({
+    "azure-native:location": "westeurope",
+    "keyvault-estate:environment": "dev",
+    "keyvault-estate:vaults": names.map((physicalName, i) => ({
+      name: i === 0 ? "root-of-trust-keys" : `v${i}`,
+      tier: "standard",
+      ...(physicalName !== undefined ? { physicalName } : {}),
+    })),
+  });
+
+  it("lets a vault keep a name its logical name would not fit, and creates no suffix for it", async () => {
+    const estate = resolveConfig(withPhysical(["kv-root-of-trust-prd-001"]));
+    expect(estate.vaults[0].physicalName).to.deep.equal({ fixed: "kv-root-of-trust-prd-001" });
+    const report = await planConfig(withPhysical(["kv-root-of-trust-prd-001"]));
+    const vault = report.resources.find((r) => r.type === "azure-native:keyvault:Vault");
+    expect(vault?.inputs.vaultName).to.equal("kv-root-of-trust-prd-001");
+    expect(
+      report.resources.some(
+        (r) =>
+          r.type === "random:index/randomString:RandomString" &&
+          r.name.startsWith("root-of-trust-keys/"),
+      ),
+    ).to.equal(false);
+  });
+
+  it("refuses a long logical name without physicalName, naming the way out", () => {
+    expect(configProblems(withPhysical([undefined]))).to.deep.equal([
+      "vaults[0].name: must be at most 11 characters so the generated physical name fits Azure's 24; or set physicalName",
+    ]);
+  });
+
+  it("refuses a physical name outside Azure's rule, and one claimed twice", () => {
+    expect(configProblems(withPhysical(["1kv", "kv-shared", "KV-Shared"]))).to.deep.equal([
+      "vaults[0].physicalName: must be 3-24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit (Azure's vault and Managed HSM name rule)",
+      'vaults[2].physicalName: duplicate physical name "KV-Shared" (also at vaults[1].physicalName)',
+    ]);
   });
 });

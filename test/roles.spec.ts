@@ -6,7 +6,7 @@ import {
   roleDefinitionArmId,
   ROLES,
   subscriptionOf,
-} from "../infra/roles";
+} from "../infra/azure/roles";
 
 /** Checked by hand against learn.microsoft.com's built-in role reference (see infra/roles.ts). */
 const VERIFIED: Record<string, string> = {

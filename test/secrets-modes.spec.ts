@@ -2,10 +2,10 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { setClock } from "../infra/clock";
 import { main } from "../infra/main";
-import { parseStackConfig } from "../infra/config";
-import { ResolvedSecrets, resolveSecretValues, SecretSourceError } from "../infra/secretSources";
+import { resolveEstate } from "../infra/model/estate";
+import { resolveSecretValues, SecretSourceError, SecretValues } from "../infra/sources";
+import { isSecretValue } from "../tools/emulator";
 import { runProgram } from "../tools/engine";
 import { cli, EXIT, planStack } from "../tools/plan";
 import { PlannedResource } from "../tools/planTypes";
@@ -37,23 +37,27 @@ const PSP_KEY = "keyvault-estate:apps-psp-api-key";
 const NOW = new Date("2025-05-17T10:30:00Z");
 const DAY = Date.UTC(2025, 4, 17) / 1000;
 
+/** A secret as the engine received it: its value, whether it came wrapped as a secret, options. */
+interface SeenSecret {
+  readonly value: unknown;
+  readonly secret: boolean;
+  readonly ignoreChanges: readonly string[];
+  readonly replaceOnChanges: readonly string[];
+}
+
 /** What a run of the program in one engine mode produced, as far as these tests read it. */
 interface MainRun {
   readonly resources: PlannedResource[];
   readonly outputs: Record<string, unknown>;
-  /** Per Secret (by logical name): its options and its value Output, as the program passed them. */
-  readonly secrets: Record<
-    string,
-    { value: pulumi.Output<string>; ignoreChanges?: string[]; replaceOnChanges?: string[] }
-  >;
-  /** The type of every resource the program registered (after the stack itself). */
-  readonly registered: string[];
+  /** Per Secret (by Pulumi name): the value it received and its options. */
+  readonly secrets: Record<string, SeenSecret>;
   readonly warnings: string[];
 }
 
 /**
- * Runs the real program under the offline emulation as `pulumi up` (preview false) or `pulumi
- * preview` (true) would: `secure:` config decrypted to `configValues`, the pipeline's `env`.
+ * Runs the real program under the offline engine as `pulumi up` (preview false) or `pulumi
+ * preview` (true) would: `secure:` config decrypted to `configValues`, the pipeline's `env`. The
+ * engine's recording (with the test seam that sees secret inputs) is the only capture.
  */
 async function runMain(
   doc: StackConfigDoc,
@@ -61,40 +65,40 @@ async function runMain(
 ): Promise<MainRun> {
   const file = readStackFile(writeStackFile(doc));
   const flat = { ...file.flat, ...(opts.configValues ?? { [PSP_KEY]: CONFIG_CANARY }) };
-  const secrets: MainRun["secrets"] = {};
+  const secrets: Record<string, SeenSecret> = {};
   const registered: string[] = [];
   const warnings: string[] = [];
   const warn = console.warn;
   console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
-  const restore = setClock(() => NOW);
   try {
     const run = await runProgram(
       "test",
       { flat, secretKeys: file.secretKeys },
-      () => {
-        pulumi.runtime.registerStackTransformation((a) => {
-          registered.push(a.type);
-          if (a.type === SECRET) {
-            const props = a.props as { properties: { value: pulumi.Output<string> } };
-            secrets[a.name] = {
-              value: props.properties.value,
-              ignoreChanges: a.opts.ignoreChanges,
-              replaceOnChanges: a.opts.replaceOnChanges,
-            };
-          }
-          return undefined;
-        });
-        return main({ env: opts.env });
+      () => main({ env: opts.env, now: NOW, secretKeys: file.secretKeys }),
+      {
+        preview: opts.preview,
+        observe: (r, inputs) => {
+          if (r.type !== "pulumi:pulumi:Stack") registered.push(r.type);
+          if (r.type !== SECRET) return;
+          // The SDK marks the whole `properties` secret when one field of it is.
+          const raw = inputs.properties;
+          const props = (isSecretValue(raw) ? raw.value : raw) as { value?: unknown } | undefined;
+          const value = props?.value;
+          secrets[r.name] = {
+            value: isSecretValue(value) ? value.value : value,
+            secret: isSecretValue(raw) || isSecretValue(value),
+            ignoreChanges: r.ignoreChanges,
+            replaceOnChanges: r.replaceOnChanges,
+          };
+        },
       },
-      { preview: opts.preview },
     );
-    return { ...run, secrets, registered, warnings };
+    return { ...run, secrets, warnings };
   } catch (e) {
     (e as { registered?: string[] }).registered = registered;
     throw e;
   } finally {
     console.warn = warn;
-    setClock(restore);
   }
 }
 
@@ -124,107 +128,110 @@ describe("secrets in pulumi up", () => {
   it("registers one Secret per spec, under its vault, named by vault and secret", () => {
     const secrets = run.resources.filter((r) => r.type === SECRET);
     expect(secrets.map((s) => [s.name, input(s, "secretName")])).to.deep.equal([
-      ["apps-db-password", "db-password"],
-      ["apps-psp-api-key", "psp-api-key"],
-      ["apps-session-signing-key", "session-signing-key"],
-      ["apps-tls-api-pem", "tls-api-pem"],
-      ["apps-tls-api-pfx", "tls-api-pfx"],
-      ["ops-pager-token", "pager-token"],
+      ["apps/secrets/db-password", "db-password"],
+      ["apps/secrets/psp-api-key", "psp-api-key"],
+      ["apps/secrets/session-signing-key", "session-signing-key"],
+      ["apps/secrets/tls-api-pem", "tls-api-pem"],
+      ["apps/secrets/tls-api-pfx", "tls-api-pfx"],
+      ["ops/secrets/pager-token", "pager-token"],
     ]);
     expect(secrets.map((s) => s.parent?.split("::").pop())).to.deep.equal([
-      "apps",
-      "apps",
-      "apps",
-      "apps",
-      "apps",
-      "ops",
+      "apps/secrets",
+      "apps/secrets",
+      "apps/secrets",
+      "apps/secrets",
+      "apps/secrets",
+      "ops/secrets",
     ]);
-    expect(secrets.every((s) => s.urn.includes("keyvault-estate:vault:KeyVault$"))).to.equal(true);
+    expect(secrets.every((s) => s.urn.includes("keyvault-estate:secrets:VaultSecrets$"))).to.equal(
+      true,
+    );
   });
 
   it("serializes each vault's writes: keys first, then secrets in spec order; vaults stay parallel", () => {
     const dep = (name: string) =>
       short(byName(run.resources, name).dependsOn).filter((n) =>
-        /^(apps|ops)-(keys-|db-|psp-|session-|tls-|pager-)/.test(n ?? ""),
+        /^(apps|ops)\/(keys|secrets)\/[^/]+$/.test(n ?? ""),
       );
-    expect(dep("apps-db-password")).to.deep.equal(["apps-keys-cmk-storage"]);
-    expect(dep("apps-psp-api-key")).to.deep.equal(["apps-db-password"]);
-    expect(dep("apps-session-signing-key")).to.deep.equal(["apps-psp-api-key"]);
-    expect(dep("apps-tls-api-pfx")).to.deep.equal(["apps-session-signing-key"]);
-    expect(dep("apps-tls-api-pem")).to.deep.equal(["apps-tls-api-pfx"]);
-    expect(dep("ops-pager-token")).to.deep.equal([]);
+    expect(dep("apps/secrets/db-password")).to.deep.equal(["apps/keys/cmk-storage"]);
+    expect(dep("apps/secrets/psp-api-key")).to.deep.equal(["apps/secrets/db-password"]);
+    expect(dep("apps/secrets/session-signing-key")).to.deep.equal(["apps/secrets/psp-api-key"]);
+    expect(dep("apps/secrets/tls-api-pfx")).to.deep.equal(["apps/secrets/session-signing-key"]);
+    expect(dep("apps/secrets/tls-api-pem")).to.deep.equal(["apps/secrets/tls-api-pfx"]);
+    expect(dep("ops/secrets/pager-token")).to.deep.equal([]);
   });
 
   it("passes every value to the Secret as a Pulumi secret, and records none", async () => {
     for (const [name, s] of Object.entries(run.secrets)) {
-      expect(await pulumi.isSecret(s.value), name).to.equal(true);
+      expect(s.secret, name).to.equal(true);
       expect(input(byName(run.resources, name), "properties.value"), name).to.equal("[secret]");
     }
     expect(Object.keys(run.secrets)).to.have.length(6);
   });
 
   it("reads each source: env, secret config, a generated password", async () => {
-    expect(await promiseOf(run.secrets["apps-db-password"].value)).to.equal(
-      pipelineEnv().APPS_DB_PASSWORD,
-    );
-    expect(await promiseOf(run.secrets["apps-psp-api-key"].value)).to.equal(CONFIG_CANARY);
-    const password = byName(run.resources, "apps--session-signing-key");
+    expect(run.secrets["apps/secrets/db-password"].value).to.equal(pipelineEnv().APPS_DB_PASSWORD);
+    expect(run.secrets["apps/secrets/psp-api-key"].value).to.equal(CONFIG_CANARY);
+    const password = byName(run.resources, "apps/secrets/session-signing-key/value");
     expect(password.type).to.equal("random:index/randomPassword:RandomPassword");
     expect(password.inputs).to.deep.equal({ keepers: { version: "1" }, length: 48, special: true });
-    expect(short(byName(run.resources, "apps-session-signing-key").dependsOn)).to.include(
-      "apps--session-signing-key",
+    expect(short(byName(run.resources, "apps/secrets/session-signing-key").dependsOn)).to.include(
+      "apps/secrets/session-signing-key/value",
     );
   });
 
   it("wraps each value as a secret where it is read, before any resource sees it", async () => {
     const file = readStackFile(SECRETS_FIXTURE);
-    const config = parseStackConfig(file.flat);
-    let resolved: ResolvedSecrets = {};
+    const estate = resolveEstate({ config: file.flat, secretKeys: file.secretKeys, now: NOW });
+    let resolved: SecretValues = {};
     await runProgram("test", file, () => {
-      resolved = resolveSecretValues(config, {
+      resolved = resolveSecretValues(estate, {
         mode: "up",
         inputs: { env: pipelineEnv(), config: { ...file.flat, [PSP_KEY]: CONFIG_CANARY } },
         readSecretConfig: (key) => new pulumi.Config().requireSecret(key),
         warn: () => undefined,
       });
     });
-    const all = Object.values(resolved).flat();
-    expect(all.map((r) => r.spec.name)).to.deep.equal([
-      "db-password",
-      "psp-api-key",
-      "session-signing-key",
-      "tls-api-pfx",
-      "tls-api-pem",
-      "pager-token",
+    const all = Object.entries(resolved).flatMap(([vault, values]) =>
+      Object.entries(values).map(([secret, value]) => ({ name: `${vault}/${secret}`, value })),
+    );
+    // Generated values are not read: the secrets component generates them.
+    expect(all.map((r) => r.name)).to.deep.equal([
+      "apps/db-password",
+      "apps/psp-api-key",
+      "apps/tls-api-pfx",
+      "apps/tls-api-pem",
+      "ops/pager-token",
     ]);
-    for (const r of all) expect(await pulumi.isSecret(r.value), r.spec.name).to.equal(true);
+    for (const r of all) expect(await pulumi.isSecret(r.value), r.name).to.equal(true);
+    expect(await promiseOf(resolved.apps["db-password"])).to.equal(pipelineEnv().APPS_DB_PASSWORD);
   });
 
   it("stores a PFX as its base64 text and a PEM bundle as its PEM text", async () => {
-    expect(await promiseOf(run.secrets["apps-tls-api-pfx"].value)).to.equal(FAKE_PFX_BASE64);
-    expect(await promiseOf(run.secrets["apps-tls-api-pem"].value)).to.equal(FAKE_PEM);
+    expect(run.secrets["apps/secrets/tls-api-pfx"].value).to.equal(FAKE_PFX_BASE64);
+    expect(run.secrets["apps/secrets/tls-api-pem"].value).to.equal(FAKE_PEM);
   });
 
   it("sets content type, attributes and tags; a relative expiry counts from the clock's day", () => {
     const props = (name: string) => input(byName(run.resources, name), "properties");
-    expect(props("apps-db-password")).to.deep.equal({
+    expect(props("apps/secrets/db-password")).to.deep.equal({
       attributes: { enabled: true, expires: DAY + 90 * 86_400 },
       contentType: "text/plain",
       value: "[secret]",
     });
-    expect(input(byName(run.resources, "apps-db-password"), "tags")).to.deep.equal({
+    expect(input(byName(run.resources, "apps/secrets/db-password"), "tags")).to.deep.equal({
       app: "orders-api",
       environment: "dev",
       "managed-by": "keyvault-estate",
       owner: "platform-team",
     });
-    expect(props("apps-psp-api-key")).to.deep.include({ contentType: "text/plain" });
-    expect(props("apps-tls-api-pfx")).to.deep.equal({
+    expect(props("apps/secrets/psp-api-key")).to.deep.include({ contentType: "text/plain" });
+    expect(props("apps/secrets/tls-api-pfx")).to.deep.equal({
       attributes: { enabled: true, expires: Date.UTC(2026, 5, 30) / 1000 },
       contentType: "application/x-pkcs12",
       value: "[secret]",
     });
-    expect(props("apps-tls-api-pem")).to.deep.equal({
+    expect(props("apps/secrets/tls-api-pem")).to.deep.equal({
       attributes: {
         enabled: false,
         expires: DAY + 365 * 86_400,
@@ -233,7 +240,9 @@ describe("secrets in pulumi up", () => {
       contentType: "application/x-pem-file",
       value: "[secret]",
     });
-    expect(input(byName(run.resources, "ops-pager-token"), "properties.attributes")).to.deep.equal({
+    expect(
+      input(byName(run.resources, "ops/secrets/pager-token"), "properties.attributes"),
+    ).to.deep.equal({
       enabled: true,
       expires: DAY + 90 * 86_400,
     });
@@ -241,11 +250,11 @@ describe("secrets in pulumi up", () => {
 
   it("ignores changes of a clock-computed expiry only, never of the value", () => {
     const expiry = ["properties.attributes.expires"];
-    expect(run.secrets["apps-db-password"].ignoreChanges).to.deep.equal(expiry);
-    expect(run.secrets["apps-tls-api-pem"].ignoreChanges).to.deep.equal(expiry);
-    expect(run.secrets["apps-tls-api-pfx"].ignoreChanges).to.deep.equal([]);
+    expect(run.secrets["apps/secrets/db-password"].ignoreChanges).to.deep.equal(expiry);
+    expect(run.secrets["apps/secrets/tls-api-pem"].ignoreChanges).to.deep.equal(expiry);
+    expect(run.secrets["apps/secrets/tls-api-pfx"].ignoreChanges).to.deep.equal([]);
     for (const s of Object.values(run.secrets)) {
-      expect(s.replaceOnChanges ?? []).to.deep.equal([]);
+      expect(s.replaceOnChanges).to.deep.equal([]);
     }
   });
 
@@ -270,14 +279,12 @@ describe("secrets in pulumi up", () => {
   it("updates a changed value in place: same URN, same recorded inputs, still secret", async () => {
     const env = { ...pipelineEnv(), APPS_DB_PASSWORD: "CANARY-6b1f-not-a-real-secret-rotated" };
     const rotated = await runMain(secretsFixture(), { preview: false, env });
-    const before = byName(run.resources, "apps-db-password");
-    const after = byName(rotated.resources, "apps-db-password");
+    const before = byName(run.resources, "apps/secrets/db-password");
+    const after = byName(rotated.resources, "apps/secrets/db-password");
     expect(after.urn).to.equal(before.urn);
     expect(after.inputs).to.deep.equal(before.inputs);
-    expect(await promiseOf(rotated.secrets["apps-db-password"].value)).to.equal(
-      env.APPS_DB_PASSWORD,
-    );
-    expect(await pulumi.isSecret(rotated.secrets["apps-db-password"].value)).to.equal(true);
+    expect(rotated.secrets["apps/secrets/db-password"].value).to.equal(env.APPS_DB_PASSWORD);
+    expect(rotated.secrets["apps/secrets/db-password"].secret).to.equal(true);
   });
 
   it("fails with one error listing every missing source by name, before registering anything", async () => {
@@ -324,7 +331,9 @@ describe("secrets in pulumi up", () => {
 
   it("refuses offline placeholders outside a dry run, so none can be deployed", async () => {
     const file = readStackFile(SECRETS_FIXTURE);
-    const e = await failure(runProgram("test", file, () => main({ offline: true, env: {} })));
+    const e = await failure(
+      runProgram("test", file, () => main({ offline: true, env: {}, secretKeys: file.secretKeys })),
+    );
     expect(e).to.be.instanceOf(pulumi.RunError);
     expect(e.message).to.match(/only for a dry run/);
   });
@@ -344,16 +353,19 @@ describe("secrets in pulumi preview", () => {
     expect(warnings[0]).to.include("their values as unknown");
     expect(run.resources.filter((r) => r.type === SECRET)).to.have.length(6);
     // An unknown value is neither a value nor a placeholder: the engine shows it as unknown.
-    expect(input(byName(run.resources, "apps-db-password"), "properties.value")).not.to.be.a(
-      "string",
-    );
-    expect(input(byName(run.resources, "apps-psp-api-key"), "properties.value")).not.to.be.a(
-      "string",
-    );
-    expect(input(byName(run.resources, "ops-pager-token"), "properties.value")).to.equal(
+    expect(
+      input(byName(run.resources, "apps/secrets/db-password"), "properties.value"),
+    ).not.to.be.a("string");
+    expect(
+      input(byName(run.resources, "apps/secrets/psp-api-key"), "properties.value"),
+    ).not.to.be.a("string");
+    expect(input(byName(run.resources, "ops/secrets/pager-token"), "properties.value")).to.equal(
       "[secret]",
     );
-    expect(await pulumi.isSecret(run.secrets["apps-db-password"].value)).to.equal(true);
+    // What the engine receives for a value it cannot know: unknown, never a value or placeholder.
+    expect(run.secrets["apps/secrets/db-password"].value).to.equal(pulumi.unknown);
+    expect(run.secrets["apps/secrets/psp-api-key"].value).to.equal(pulumi.unknown);
+    expect(run.secrets["ops/secrets/pager-token"].secret).to.equal(true);
     expect(leaks(JSON.stringify([run.warnings, run.resources, run.outputs]))).to.deep.equal([]);
   });
 
@@ -458,7 +470,7 @@ describe("secrets in the offline plan", () => {
     );
     expect(code).to.equal(EXIT.invalid);
     expect(err).to.include(
-      `${PSP_KEY}: is the config source of apps/psp-api-key but is stored in plain text`,
+      `${PSP_KEY}: is the config source of a secret but is stored in plain text`,
     );
     expect(leaks(out + err)).to.deep.equal([]);
     expect(err).not.to.include(CONFIG_CANARY);

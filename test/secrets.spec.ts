@@ -1,14 +1,11 @@
 import { expect } from "chai";
-import { startOfUtcDay } from "../infra/clock";
-import {
-  certificateProblem,
-  plaintextConfigSources,
-  secretSourceRefs,
-} from "../infra/secretSources";
-import { resolveSecretSpec, SecretSpec } from "../infra/secretSpec";
-import { secretAttributes } from "../infra/secrets";
+import { secretAttributes } from "../infra/components/secrets";
+import { secretResourceName } from "../infra/model/names";
+import { resolveSecretSpec } from "../infra/model/secrets";
+import type { ResolvedSecret } from "../infra/model/types";
+import { certificateProblem } from "../infra/sources";
 import { BASELINES } from "../stacks";
-import { committedConfig, configProblems, parseConfig, StackConfigDoc } from "./helpers";
+import { committedConfig, configProblems, resolveConfig, StackConfigDoc } from "./helpers";
 import {
   CANARY,
   CONFIG_CANARY,
@@ -47,7 +44,7 @@ const env = (name: string, extra: Record<string, unknown> = {}) => ({
 
 describe("secret specs", () => {
   it("accepts the fixture: every source kind, certificates and attributes", () => {
-    const config = parseConfig(secretsFixture());
+    const config = resolveConfig(secretsFixture());
     expect(config.vaults.map((v) => v.secrets.map((s) => s.name))).to.deep.equal([
       ["db-password", "psp-api-key", "session-signing-key", "tls-api-pfx", "tls-api-pem"],
       ["pager-token"],
@@ -64,20 +61,20 @@ describe("secret specs", () => {
 
   it("accepts a 127-character name", () => {
     expect(
-      parseConfig(withSecrets([env("a".repeat(127))])).vaults[0].secrets[0].name,
+      resolveConfig(withSecrets([env("a".repeat(127))])).vaults[0].secrets[0].name,
     ).to.have.length(127);
   });
 
   it("refuses duplicate names in one vault, ignoring case as Key Vault does", () => {
     expect(problems(withSecrets([env("db-password"), env("DB-Password")]))).to.deep.equal([
-      'vaults[0].secrets[1].name: duplicate secret name "DB-Password" (also at index 0)',
+      'vaults[0].secrets[1].name: duplicate secret name "DB-Password" (also at secrets[0].name)',
     ]);
   });
 
   it("allows one name in two vaults", () => {
     const doc = secretsFixture();
     vaultsOf(doc)[1].secrets = [env("db-password")];
-    expect(parseConfig(doc).vaults[1].secrets[0].name).to.equal("db-password");
+    expect(resolveConfig(doc).vaults[1].secrets[0].name).to.equal("db-password");
   });
 
   it("refuses two sources in one spec, naming both", () => {
@@ -113,9 +110,9 @@ describe("secret specs", () => {
     for (const environment of ["dev", "staging"]) {
       expect(BASELINES[environment as "dev" | "staging"].secrets.allowGenerate).to.equal(true);
     }
-    const spec = parseConfig(withSecrets([{ name: "k", source: { generate: {} } }])).vaults[0]
+    const secret = resolveConfig(withSecrets([{ name: "k", source: { generate: {} } }])).vaults[0]
       .secrets[0];
-    expect(resolveSecretSpec(spec, BASELINES.dev).source).to.deep.equal({
+    expect(secret.source).to.deep.equal({
       kind: "generate",
       length: 32,
       special: true,
@@ -173,8 +170,13 @@ describe("secret specs", () => {
   });
 
   it("applies the baseline's defaults: text/plain, 90 days, enabled, no tags", () => {
-    const spec = parseConfig(withSecrets([env("a")])).vaults[0].secrets[0];
-    expect(resolveSecretSpec(spec, BASELINES.dev)).to.deep.equal({
+    const doc = withSecrets([env("a")]);
+    const { secrets } = vaultsOf(doc)[0];
+    const spec = resolveSecretSpec(
+      { ...(secrets[0] as { name: string; source: { env: string } }), enabled: true, tags: {} },
+      BASELINES.dev,
+    );
+    expect(spec).to.deep.equal({
       name: "a",
       source: { kind: "env", name: "APPS_VALUE" },
       contentType: "text/plain",
@@ -182,12 +184,21 @@ describe("secret specs", () => {
       enabled: true,
       tags: {},
     });
+    const resolved = resolveConfig(doc).vaults[0].secrets[0];
+    expect(resolved.tags).to.deep.include({ environment: "dev", "managed-by": "keyvault-estate" });
+    expect([resolved.contentType, resolved.enabled, resolved.expiresRelative]).to.deep.equal([
+      "text/plain",
+      true,
+      true,
+    ]);
   });
 });
 
 describe("secret sources", () => {
   it("lists every env and config source with its vault, secret and path, never a generated one", () => {
-    expect(secretSourceRefs(parseConfig(secretsFixture()))).to.deep.equal([
+    expect(
+      resolveConfig(secretsFixture()).secretSources.map(({ contentType: _, ...r }) => r),
+    ).to.deep.equal([
       {
         kind: "env",
         name: "APPS_DB_PASSWORD",
@@ -227,14 +238,12 @@ describe("secret sources", () => {
   });
 
   it("flags a config source stored in plain text, naming the key and not the value", () => {
-    const config = parseConfig(secretsFixture());
-    const flat = { "keyvault-estate:apps-psp-api-key": CONFIG_CANARY };
-    const found = plaintextConfigSources(config, [], flat);
-    expect(found.map((p) => p.path)).to.deep.equal(["keyvault-estate:apps-psp-api-key"]);
-    expect(leaks(JSON.stringify(found))).to.deep.equal([]);
-    expect(
-      plaintextConfigSources(config, ["keyvault-estate:apps-psp-api-key"], flat),
-    ).to.deep.equal([]);
+    const doc = secretsFixture();
+    doc["keyvault-estate:apps-psp-api-key"] = CONFIG_CANARY;
+    const found = problems(doc);
+    expect(found).to.deep.equal([
+      "keyvault-estate:apps-psp-api-key: is the config source of a secret but is stored in plain text; set it with `pulumi config set --secret` (and rotate the value: it has been in the stack file)",
+    ]);
   });
 });
 
@@ -295,35 +304,41 @@ describe("certificate values", () => {
 });
 
 describe("secret attributes", () => {
-  const spec = (over: Partial<SecretSpec>): SecretSpec => ({
+  const spec = (over: Partial<ResolvedSecret>): ResolvedSecret => ({
     name: "s",
+    resource: secretResourceName("apps", "s"),
+    path: "vaults[0].secrets[0]",
     source: { kind: "env", name: "X" },
     contentType: "text/plain",
+    expiresRelative: false,
     enabled: true,
     tags: {},
     ...over,
   });
   const day = Date.UTC(2025, 4, 17) / 1000;
+  const resolveAt = (at: string, expiresInDays: number) => {
+    const doc = committedConfig("dev");
+    const vault = (doc["keyvault-estate:vaults"] as Record<string, unknown>[])[0];
+    vault.secrets = [{ name: "s", source: { env: "X" }, expiresInDays }];
+    vault.access = [];
+    return resolveConfig(doc, new Date(at)).vaults[0].secrets[0];
+  };
 
   it("counts a relative expiry from the start of the creation day (UTC), whatever the hour", () => {
-    const morning = secretAttributes(spec({ expiresInDays: 90 }), new Date("2025-05-17T00:00:01Z"));
-    const night = secretAttributes(spec({ expiresInDays: 90 }), new Date("2025-05-17T23:59:59Z"));
-    expect(morning).to.deep.equal({ enabled: true, expires: day + 90 * 86_400 });
+    const morning = resolveAt("2025-05-17T00:00:01Z", 90);
+    const night = resolveAt("2025-05-17T23:59:59Z", 90);
+    expect(secretAttributes(morning)).to.deep.equal({ enabled: true, expires: day + 90 * 86_400 });
     expect(night).to.deep.equal(morning);
-    expect(startOfUtcDay(new Date("2025-05-17T23:59:59Z")).getTime() / 1000).to.equal(day);
+    expect(morning.expiresRelative).to.equal(true);
   });
 
   it("moves a relative expiry when the creation day moves (hence ignoreChanges after creation)", () => {
-    const next = secretAttributes(spec({ expiresInDays: 90 }), new Date("2025-05-18T12:00:00Z"));
-    expect(next.expires).to.equal(day + 91 * 86_400);
+    expect(resolveAt("2025-05-18T12:00:00Z", 90).expires).to.equal(day + 91 * 86_400);
   });
 
-  it("uses an absolute expiry and notBefore as given, independent of the clock", () => {
-    const s = spec({ expiresOn: 1_790_000_000, notBefore: 1_760_000_000, enabled: false });
-    expect(secretAttributes(s, new Date(0))).to.deep.equal(
-      secretAttributes(s, new Date("2030-01-01T00:00:00Z")),
-    );
-    expect(secretAttributes(s, new Date(0))).to.deep.equal({
+  it("uses an absolute expiry and notBefore as given", () => {
+    const s = spec({ expires: 1_790_000_000, notBefore: 1_760_000_000, enabled: false });
+    expect(secretAttributes(s)).to.deep.equal({
       enabled: false,
       expires: 1_790_000_000,
       notBefore: 1_760_000_000,

@@ -1,6 +1,5 @@
-import { accessComponentName, assignmentResourceName } from "../infra/access";
-import { AccessSpec, accessNotes } from "../infra/accessSpec";
-import { roleById } from "../infra/roles";
+import { roleById } from "../infra/azure/roles";
+import type { ResolvedGrant } from "../infra/model/types";
 import { PlannedResource } from "./planTypes";
 import { AccessEntry } from "./report";
 
@@ -25,7 +24,7 @@ const UNKNOWN = "(unknown)";
 
 /** The access matrix of a plan, sorted by vault, scope, role, principal. */
 export function buildAccessMatrix(
-  vaults: readonly { readonly name: string; readonly access: readonly AccessSpec[] }[],
+  vaults: readonly { readonly name: string; readonly access: readonly ResolvedGrant[] }[],
   resources: readonly PlannedResource[],
 ): AccessRow[] {
   const assignments = resources.filter((r) => r.type === ROLE_ASSIGNMENT);
@@ -35,13 +34,13 @@ export function buildAccessMatrix(
 
   for (const v of vaults) {
     for (const a of v.access) {
-      const name = assignmentResourceName(accessComponentName(v.name), a);
+      const name = a.resource.name;
       const r = byName.get(name);
       if (!r) {
         throw new Error(`vault ${v.name}: the program registered no role assignment ${name}`);
       }
       matched.add(r.urn);
-      rows.push(row(r, { vault: v.name, scope: a.scope, role: a.role.name }, accessNotes(a)));
+      rows.push(row(r, { vault: v.name, scope: a.scope, role: a.role.name }, a.notes));
     }
   }
 

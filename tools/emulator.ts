@@ -78,6 +78,7 @@ function rgScope(inputs: Record<string, unknown>): string {
 type Emulation = (
   args: pulumi.runtime.MockResourceArgs,
   stack: string,
+  identity: (name: string) => string,
 ) => { id: string; state: Record<string, unknown> };
 
 /** Per type: the ARM id and computed outputs Azure would return. */
@@ -189,7 +190,7 @@ const EMULATIONS: Record<string, Emulation> = {
     id: `${rgScope(inputs)}/providers/Microsoft.Network/privateEndpoints/${str(inputs, "privateEndpointName")}/privateDnsZoneGroups/${str(inputs, "privateDnsZoneGroupName") ?? name}`,
     state: { name: str(inputs, "privateDnsZoneGroupName") ?? name },
   }),
-  "random:index/randomString:RandomString": ({ inputs, name }, stack) => {
+  "random:index/randomString:RandomString": ({ inputs, name }, stack, identity) => {
     const length = typeof inputs.length === "number" ? inputs.length : 8;
     const alphabet =
       (inputs.lower === false ? "" : "abcdefghijklmnopqrstuvwxyz") +
@@ -197,7 +198,7 @@ const EMULATIONS: Record<string, Emulation> = {
       (inputs.upper === false ? "" : "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
     return {
       id: name,
-      state: { result: deterministicString(`${stack}/${name}`, length, alphabet) },
+      state: { result: deterministicString(`${stack}/${identity(name)}`, length, alphabet) },
     };
   },
   // A generated secret is never generated offline: the plan only needs to know it is secret.
@@ -220,8 +221,14 @@ const CALLS: Record<string, (inputs: Record<string, unknown>) => Record<string, 
   }),
 };
 
-/** The Pulumi mocks that emulate Azure for the given stack. Unknown types and invokes throw. */
-export function azureEmulation(stack: string): pulumi.runtime.Mocks {
+/**
+ * The Pulumi mocks that emulate Azure for the given stack. Unknown types and invokes throw.
+ * `identity` maps a resource name to the name its state was first created under (its alias).
+ */
+export function azureEmulation(
+  stack: string,
+  identity: (name: string) => string = (name) => name,
+): pulumi.runtime.Mocks {
   return {
     newResource(args) {
       // Components (the stack, our own components) have no provider and no id.
@@ -230,7 +237,7 @@ export function azureEmulation(stack: string): pulumi.runtime.Mocks {
       if (!emulate) {
         throw new Error(`the offline plan does not emulate resource type ${args.type}`);
       }
-      const { id, state } = emulate(args, stack);
+      const { id, state } = emulate(args, stack, identity);
       return { id, state: { ...args.inputs, ...state } };
     },
     call(args) {

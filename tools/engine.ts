@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { azureEmulation, redact } from "./emulator";
-import { PlannedAlias, PlannedResource } from "./planTypes";
+import { PROJECT } from "../infra/model/names";
+import { PlannedResource } from "./planTypes";
 import { StackConfig } from "./stackFile";
 
 /** What one in-process run of the program produced. */
@@ -9,8 +10,6 @@ export interface ProgramRun {
   /** The stack outputs, secrets as `[secret]`. */
   readonly outputs: Record<string, unknown>;
 }
-
-export const PROJECT_NAME = "keyvault-estate";
 
 type Struct = Parameters<typeof pulumi.runtime.deserializeProperties>[0];
 
@@ -55,6 +54,17 @@ interface Monitor {
   ): void;
 }
 
+/** How `runProgram` runs. */
+export interface RunOptions {
+  /** Run as `pulumi preview` (true) or `pulumi up` (false). Defaults to false. */
+  readonly preview?: boolean;
+  /**
+   * Test seam: sees each registration as it is recorded (so also those before a failure), with its
+   * inputs as the engine received them, secrets included (secret-wrapped). The plan never sets it.
+   */
+  readonly observe?: (resource: PlannedResource, inputs: Record<string, unknown>) => void;
+}
+
 /**
  * Runs `program` in-process against Pulumi's mock monitor with the Azure emulation, recording every
  * registration request as the engine would receive it (parent, dependencies, property
@@ -64,9 +74,17 @@ export async function runProgram(
   stack: string,
   config: StackConfig,
   program: () => unknown,
-  opts: { preview?: boolean } = {},
+  opts: RunOptions = {},
 ): Promise<ProgramRun> {
-  await pulumi.runtime.setMocks(azureEmulation(stack), PROJECT_NAME, stack, opts.preview ?? false);
+  // A renamed resource keeps its state, and so its generated values, under its alias: the emulation
+  // seeds them from the oldest name, as the engine would read them from state.
+  const formerNames = new Map<string, string>();
+  await pulumi.runtime.setMocks(
+    azureEmulation(stack, (name) => formerNames.get(name) ?? name),
+    PROJECT,
+    stack,
+    opts.preview ?? false,
+  );
   pulumi.runtime.setAllConfig(config.flat, [...config.secretKeys]);
 
   const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
@@ -75,11 +93,31 @@ export async function runProgram(
   const recorded: PlannedResource[] = [];
   const outputsByUrn = new Map<string, Struct>();
 
-  monitor.registerResource = (req, cb) =>
-    register(req, (err, res) => {
-      if (!err && res) recorded.push(record(req, res as RegisterResponse));
+  const seen = new Set<string>();
+  const duplicates: string[] = [];
+  monitor.registerResource = (req, cb) => {
+    const former = declaredAliases(
+      req.getAliasesList(),
+      req.getType(),
+      req.getName(),
+      engineUrn(req.getParent()),
+    );
+    if (former.length > 0) {
+      formerNames.set(req.getName(), former[0].slice(former[0].lastIndexOf("::") + 2));
+    }
+    return register(req, (err, res) => {
+      if (!err && res) {
+        const r = record(req, res as RegisterResponse);
+        // The engine refuses a second resource with the same URN ("Duplicate resource URN"), so
+        // the plan does too, rather than plan a stack that cannot deploy.
+        if (seen.has(r.urn)) duplicates.push(r.urn);
+        seen.add(r.urn);
+        recorded.push(r);
+        opts.observe?.(r, pulumi.runtime.deserializeProperties(req.getObject()));
+      }
       cb(err, res);
     });
+  };
   monitor.registerResourceOutputs = (req, cb) => {
     outputsByUrn.set(req.getUrn(), req.getOutputs());
     registerOutputs(req, cb);
@@ -91,6 +129,7 @@ export async function runProgram(
     // Wait for every registration, including those no output depends on.
     await pulumi.runtime.disconnect();
   }
+  if (duplicates.length > 0) throw new DuplicateUrnError(duplicates[0]);
 
   const stackUrn = recorded.find((r) => r.type === "pulumi:pulumi:Stack")?.urn;
   const rawOutputs = stackUrn ? outputsByUrn.get(stackUrn) : undefined;
@@ -101,34 +140,51 @@ export async function runProgram(
   return { resources: recorded, outputs };
 }
 
+/** Two registrations with one URN: a program defect the real engine refuses too. */
+export class DuplicateUrnError extends Error {
+  constructor(readonly urn: string) {
+    super(`two resources share the URN ${urn}; the engine refuses a duplicate URN`);
+    this.name = "DuplicateUrnError";
+  }
+}
+
 interface RegisterResponse {
   getUrn(): string;
   getId(): string;
   getObject(): Struct;
 }
 
+/**
+ * A URN as the real engine writes it. The mock monitor qualifies the stack's direct children with
+ * the stack's type (`pulumi:pulumi:Stack$…`); the engine leaves the root stack type out
+ * (`resource.NewURN`), and aliases, state and `pulumi import` use its form.
+ */
+function engineUrn(urn: string): string {
+  return urn.replace("::pulumi:pulumi:Stack$", "::");
+}
+
 function record(req: RegisterRequest, res: RegisterResponse): PlannedResource {
   const propertyDependencies: Record<string, string[]> = {};
   req.getPropertydependenciesMap().forEach((deps, key) => {
-    const urns = [...new Set(deps.getUrnsList())].sort();
+    const urns = [...new Set(deps.getUrnsList().map(engineUrn))].sort();
     if (urns.length > 0) propertyDependencies[key] = urns;
   });
   const sortedKeys = Object.keys(propertyDependencies).sort();
-  const parent = req.getParent();
+  const parent = engineUrn(req.getParent());
   return {
-    urn: res.getUrn(),
+    urn: engineUrn(res.getUrn()),
     type: req.getType(),
     name: req.getName(),
     custom: req.getCustom(),
     ...(parent ? { parent } : {}),
-    dependsOn: [...new Set(req.getDependenciesList())].sort(),
+    dependsOn: [...new Set(req.getDependenciesList().map(engineUrn))].sort(),
     propertyDependencies: Object.fromEntries(sortedKeys.map((k) => [k, propertyDependencies[k]])),
     protect: req.getProtect(),
     ignoreChanges: [...req.getIgnorechangesList()].sort(),
     retainOnDelete: req.getRetainondelete(),
     deleteBeforeReplace: req.getDeletebeforereplace(),
     replaceOnChanges: [...req.getReplaceonchangesList()].sort(),
-    aliases: declaredAliases(req.getAliasesList(), parent),
+    aliases: declaredAliases(req.getAliasesList(), req.getType(), req.getName(), parent),
     inputs: redact(deserializeRedacted(req.getObject())) as Record<string, unknown>,
     outputs: {
       ...(redact(deserializeRedacted(res.getObject())) as Record<string, unknown>),
@@ -152,32 +208,42 @@ function deserializeRedacted(struct: Struct): Record<string, unknown> {
 }
 
 /**
- * The aliases the program declared. azure-native gives every resource ~20 type-only aliases (its
- * older API-version tokens); those say nothing about this program and are left out.
+ * The aliases the program declared, as the old URNs they stand for. azure-native gives every
+ * resource ~20 type-only aliases (its older API-version tokens); those say nothing about this
+ * program's history and are left out.
  */
-function declaredAliases(list: readonly AliasMessage[], currentParent: string): PlannedAlias[] {
-  const out: PlannedAlias[] = [];
+function declaredAliases(
+  list: readonly AliasMessage[],
+  type: string,
+  name: string,
+  currentParent: string,
+): string[] {
+  const out: string[] = [];
   for (const a of list) {
     if (a.getUrn()) {
-      out.push(a.getUrn());
+      out.push(engineUrn(a.getUrn()));
       continue;
     }
     const spec = a.hasSpec() ? a.getSpec() : undefined;
     if (!spec) continue;
-    const name = spec.getName();
-    // The SDK fills in the current parent on every spec; only a different one is a re-parenting.
-    const parentUrn = spec.getParenturn();
-    const parent = spec.getNoparent()
-      ? null
-      : parentUrn && parentUrn !== currentParent
-        ? parentUrn
-        : undefined;
-    if (!name && parent === undefined) continue;
-    out.push({
-      ...(name ? { name } : {}),
-      ...(spec.getType() ? { type: spec.getType() } : {}),
-      ...(parent !== undefined ? { parent } : {}),
-    });
+    // The SDK fills in the current parent on every spec; only another one is a re-parenting.
+    const parentUrn = spec.getNoparent() ? "" : engineUrn(spec.getParenturn()) || currentParent;
+    if (!spec.getName() && parentUrn === currentParent) continue;
+    out.push(urnOf(spec.getType() || type, spec.getName() || name, parentUrn));
   }
-  return out;
+  return out.sort();
+}
+
+/**
+ * A URN as the engine builds it: the parent's own type (the last of its qualified type) joined to
+ * the resource's type; the stack adds none.
+ */
+function urnOf(type: string, name: string, parentUrn: string): string {
+  const prefix = `urn:pulumi:${pulumi.runtime.getStack()}::${PROJECT}::`;
+  const parentType = parentUrn.startsWith(prefix)
+    ? parentUrn.slice(prefix.length, parentUrn.lastIndexOf("::")).split("$").pop()
+    : undefined;
+  const qualified =
+    parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+  return `${prefix}${qualified}::${name}`;
 }

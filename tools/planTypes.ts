@@ -29,11 +29,11 @@ export interface PlannedResource {
   /** `replaceOnChanges` paths: changes there replace instead of updating. */
   readonly replaceOnChanges: readonly string[];
   /**
-   * Aliases the program declared (renames, re-parenting), as old URNs or `{name, type, parent}`
-   * specs. The API-version type aliases azure-native adds to every resource are left out: they
-   * carry no information about this program's history.
+   * The old URNs of the aliases the program declared (renames, re-parenting), sorted. The
+   * API-version type aliases azure-native adds to every resource are left out: they carry no
+   * information about this program's history.
    */
-  readonly aliases: readonly PlannedAlias[];
+  readonly aliases: readonly string[];
   /** The inputs, plain JSON. Every secret value is replaced by the string `"[secret]"`. */
   readonly inputs: Readonly<Record<string, unknown>>;
   /** The outputs the emulated provider returned (ids, names, URIs). Secrets are `"[secret]"`. */
@@ -52,13 +52,3 @@ export interface PolicyViolation {
 
 /** The placeholder every secret value becomes in a plan. */
 export const SECRET_PLACEHOLDER = "[secret]";
-
-/** A declared alias: a full old URN, or the parts of the old URN that differ. */
-export type PlannedAlias =
-  | string
-  | {
-      readonly name?: string;
-      readonly type?: string;
-      /** The old parent's URN, or `null` when the resource used to sit at the stack root. */
-      readonly parent?: string | null;
-    };

@@ -57,9 +57,17 @@ export function readStackFile(file: string): StackConfig {
   ) {
     throw new StackFileError(`${file} must have a "config:" mapping`);
   }
+  return flattenStackConfig(config as Record<string, unknown>);
+}
+
+/**
+ * A stack file's `config:` mapping as the engine presents it to the program: structured values as
+ * JSON text, scalars as strings, `secure:` values as secret keys whose value is a placeholder.
+ */
+export function flattenStackConfig(config: Readonly<Record<string, unknown>>): StackConfig {
   const flat: Record<string, string> = {};
   const secretKeys: string[] = [];
-  for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
+  for (const [key, value] of Object.entries(config)) {
     if (isSecure(value)) {
       flat[key] = SECRET_PLACEHOLDER;
       secretKeys.push(key);

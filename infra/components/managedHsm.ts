@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import { vaultName } from "./naming";
-import { guardStore, KeyStoreArgs, nameSuffix } from "./storeGuards";
+import { guardStore, KeyStoreArgs, physicalName } from "./storeGuards";
 import { WriteChain } from "./writeChain";
 
-/** Arguments of a `ManagedHsmPool`: a validated `managedHsm` vault spec plus where it lives. */
+/** Arguments of a `ManagedHsmPool`: a resolved `managedHsm` vault plus where it lives. */
 export type ManagedHsmPoolArgs = KeyStoreArgs;
 
 /**
@@ -22,31 +21,24 @@ export class ManagedHsmPool extends pulumi.ComponentResource {
   /** The pool's data-plane URI (`https://<name>.managedhsm.azure.net/`). */
   public readonly uri: pulumi.Output<string>;
   public readonly resourceGroupName: pulumi.Input<string>;
-  /** Present for the same shape as `KeyVault`; nothing joins it, as ARM creates no pool children. */
-  public readonly writes = new WriteChain();
 
   constructor(name: string, args: ManagedHsmPoolArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("keyvault-estate:managedHsm:ManagedHsmPool", name, {}, opts);
-    const { spec } = args;
-    const protect = args.protect ?? false;
-    const tags = { ...args.tags, ...spec.tags };
-
-    const suffix = nameSuffix(name, protect, this);
-
+    const { vault: spec } = args;
     const net = spec.network;
     this.pool = new keyvault.ManagedHsm(
-      name,
+      spec.names.store,
       {
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        name: suffix.result.apply((s) => vaultName("managedHsm", spec.name, args.envShort, s)),
+        name: physicalName(spec, this),
         sku: {
           family: keyvault.ManagedHsmSkuFamily.B,
           name: keyvault.ManagedHsmSkuName.Standard_B1,
         },
         properties: {
           tenantId: args.tenantId,
-          initialAdminObjectIds: [...(spec.initialAdminObjectIds ?? [])],
+          initialAdminObjectIds: [...spec.initialAdminObjectIds],
           enableSoftDelete: true,
           softDeleteRetentionInDays: spec.softDeleteRetentionInDays,
           // Explicit both ways: the provider defaults an absent value to true, and turning it on
@@ -59,16 +51,17 @@ export class ManagedHsmPool extends pulumi.ComponentResource {
             ipRules: net.ipRules.map((value) => ({ value })),
           },
         },
-        tags,
+        tags: spec.tags,
       },
-      { parent: this, protect },
+      { parent: this, protect: spec.protect },
     );
     this.vaultName = this.pool.name;
     this.id = this.pool.id;
     this.uri = this.pool.properties.apply((p) => p.hsmUri ?? "");
     this.resourceGroupName = args.resourceGroupName;
 
-    guardStore(name, "managedHsm", this.pool.id, args, this, this.writes);
+    // A pool has no ARM children to serialize beyond its private endpoint connection.
+    guardStore(this.pool.id, args, this, new WriteChain());
 
     this.registerOutputs({ vaultName: this.vaultName, id: this.id, uri: this.uri });
   }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { resolveRole, ResolvedRole } from "./roles";
+import { resolveRole, ResolvedRole } from "../azure/roles";
 import { guid, OBJECT_NAME } from "./validation";
 
 /**

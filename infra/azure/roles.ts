@@ -1,4 +1,4 @@
-import { GUID } from "./validation";
+import { GUID } from "../model/validation";
 
 /**
  * The role catalogue: the Azure built-in roles an access spec may name, with their fixed role

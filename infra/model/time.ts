@@ -1,24 +1,8 @@
 /**
- * The program's injectable clock. Anything computed from "now" (a key's or a secret's first expiry)
- * reads it here, so tests and the offline plan can fix it and get byte-identical results.
+ * Date arithmetic for the model. There is no clock here: the entry reads the real clock (or the
+ * offline plan's `--now`) once and hands the instant to `resolveEstate`, which computes every date
+ * from it. So a run is a pure function of (config, now) and one day's runs agree byte for byte.
  */
-
-/** A source of the current time. */
-export type Clock = () => Date;
-
-let current: Clock = () => new Date();
-
-/** The current time from the injectable clock (the system clock unless replaced). */
-export function now(): Date {
-  return current();
-}
-
-/** Replaces the clock and returns the previous one, so a caller can restore it afterwards. */
-export function setClock(clock: Clock): Clock {
-  const previous = current;
-  current = clock;
-  return previous;
-}
 
 /** Midnight UTC of `d`'s day: things created on one day get the same expiry whatever the hour. */
 export function startOfUtcDay(d: Date): Date {

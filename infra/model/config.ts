@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { BASELINES, Baseline, ENVIRONMENTS, Environment } from "../stacks";
-import { AccessGuardrails, accessSpecSchema, breakGlassSet, checkAccess } from "./accessSpec";
-import { checkKeys, keySpecSchema } from "./keySpec";
-import { defaultResourceGroupName, maxLogicalLength, VaultKind } from "./naming";
-import { checkSecrets, secretSpecSchema } from "./secretSpec";
+import { BASELINES, Baseline, ENVIRONMENTS, Environment } from "../../stacks";
+import { VAULT_NAME } from "../azure/names";
+import { AccessGuardrails, accessSpecSchema, breakGlassSet, checkAccess } from "./access";
+import { checkKeys, keySpecSchema } from "./keys";
+import { defaultResourceGroupName, maxLogicalLength, PROJECT, VaultKind } from "./names";
+import { checkSecrets, secretSpecSchema } from "./secrets";
 import {
   checkUnique,
-  ConfigError,
   ConfigProblem,
   eventHubRuleId,
   formatPath,
@@ -18,9 +18,6 @@ import {
   subnetId,
   workspaceId,
 } from "./validation";
-
-/** The project's config namespace (`keyvault-estate:<key>`). */
-export const PROJECT = "keyvault-estate";
 
 /** The structured keys this program reads; any other key in the namespace must be a secret source. */
 const KNOWN_KEYS = [
@@ -74,6 +71,14 @@ function vaultObject(b: Baseline) {
     name: z.string().regex(LOGICAL_NAME, {
       error: "must be lowercase letters, digits and single hyphens, starting with a letter",
     }),
+    /** The Azure name as is (to adopt an existing vault or keep a long name). Defaults to generated. */
+    physicalName: z
+      .string({ error: "must be a string" })
+      .regex(VAULT_NAME, {
+        error:
+          "must be 3-24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit (Azure's vault and Managed HSM name rule)",
+      })
+      .optional(),
     tier,
     softDeleteRetentionInDays: z
       .number({ error: "must be a whole number of days, 7..90" })
@@ -125,8 +130,11 @@ function checkVault(
     ctx.addIssue({ code: "custom", path, message });
   const kind: VaultKind = v.tier === "managedHsm" ? "managedHsm" : "vault";
   const max = maxLogicalLength(kind, b.shortName);
-  if (v.name.length > max) {
-    issue(["name"], `must be at most ${max} characters so the physical name fits Azure's 24`);
+  if (v.physicalName === undefined && v.name.length > max) {
+    issue(
+      ["name"],
+      `must be at most ${max} characters so the generated physical name fits Azure's 24; or set physicalName`,
+    );
   }
   if (!v.network.privateEndpoint && b.vault.privateEndpointRequired) {
     issue(
@@ -150,6 +158,12 @@ function checkVault(
       "enabledForTemplateDeployment",
     ] as const) {
       if (v[flag]) issue([flag], "applies to vaults only, not to a Managed HSM");
+    }
+    if (v.secrets.length > 0) {
+      issue(
+        ["secrets"],
+        "a Managed HSM holds keys only; put secrets in a standard or premium vault",
+      );
     }
   } else if (v.initialAdminObjectIds !== undefined) {
     issue(["initialAdminObjectIds"], "applies to managedHsm vaults only");
@@ -249,9 +263,19 @@ function estateSchema(b: Baseline, access: AccessGuardrails) {
       diagnostics: diagnosticsSchema(b),
       vaults: z.array(vaultSchema(b, access)).min(1, { error: "must list at least one vault" }),
     })
-    .superRefine((c, ctx) =>
-      checkUnique(c.vaults, (v) => v.name, "name", "vault name", ctx, ["vaults"]),
-    );
+    .superRefine((c, ctx) => {
+      checkUnique(c.vaults, (v) => v.name, "name", "vault name", ctx, ["vaults"]);
+      // Azure names are global and case-insensitive: two specs must not claim one vault.
+      checkUnique(
+        c.vaults.filter((v) => v.physicalName !== undefined),
+        (v) => v.physicalName ?? "",
+        "physicalName",
+        "physical name",
+        ctx,
+        ["vaults"],
+        (filtered) => c.vaults.indexOf(filtered),
+      );
+    });
 }
 
 type EstateShape = z.output<ReturnType<typeof estateSchema>>;
@@ -261,9 +285,14 @@ export type DiagnosticsConfig = EstateShape["diagnostics"];
 /** A validated stack config with its environment's baseline applied. */
 export interface EstateConfig extends EstateShape {
   readonly baseline: Baseline;
-  /** Other keys in the namespace: secret config sources, read by `infra/index.ts` with `requireSecret`. */
+  /** Other keys in the namespace: secret config sources (`secrets[].source.config`). */
   readonly secretConfigKeys: readonly string[];
 }
+
+/** The outcome of parsing: the config, or every problem found. */
+export type ParsedConfig =
+  | { readonly ok: true; readonly config: EstateConfig }
+  | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
 
 /** Turns the flat `project:key` → string map Pulumi hands the program into plain values. */
 function unflatten(flat: Readonly<Record<string, string>>): {
@@ -297,10 +326,14 @@ function unflatten(flat: Readonly<Record<string, string>>): {
 }
 
 /**
- * Parses and validates the whole stack config. Throws a `ConfigError` listing every problem, each
- * with its path, before anything is registered.
+ * Parses and validates the whole stack config against its environment's baseline, reporting every
+ * problem with its path: schema, baseline limits, cross-field and cross-object rules, and config
+ * sources stored in plain text (`secretKeys` are the keys whose value is `secure:` ciphertext).
  */
-export function parseStackConfig(flat: Readonly<Record<string, string>>): EstateConfig {
+export function parseStackConfig(
+  flat: Readonly<Record<string, string>>,
+  secretKeys: readonly string[],
+): ParsedConfig {
   const { values, others } = unflatten(flat);
   const env = z.enum(ENVIRONMENTS as [Environment, ...Environment[]]).safeParse(values.environment);
   // With an unknown environment, validate the rest against the strictest baseline.
@@ -317,18 +350,25 @@ export function parseStackConfig(flat: Readonly<Record<string, string>>): Estate
       }));
 
   const referenced = new Set(secretConfigSources(values.vaults));
+  const secret = new Set(secretKeys);
   for (const key of others) {
+    const fullKey = `${PROJECT}:${key}`;
     if (!referenced.has(key)) {
       problems.push({
-        path: `${PROJECT}:${key}`,
+        path: fullKey,
         message: `unknown config key (known keys: ${KNOWN_KEYS.join(", ")}; other keys must be the config source of a secret)`,
+      });
+    } else if (!secret.has(fullKey)) {
+      problems.push({
+        path: fullKey,
+        message:
+          "is the config source of a secret but is stored in plain text; set it with `pulumi config set --secret` (and rotate the value: it has been in the stack file)",
       });
     }
   }
-  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
-  return { ...result.data, baseline, secretConfigKeys: others };
+  if (problems.length > 0 || !result.success) return { ok: false, problems };
+  return { ok: true, config: { ...result.data, baseline, secretConfigKeys: others } };
 }
-
 /** The config keys named by `secrets[].source.config`, read leniently from the unvalidated value. */
 function secretConfigSources(vaults: unknown): string[] {
   if (!Array.isArray(vaults)) return [];

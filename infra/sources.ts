@@ -1,13 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import { EstateConfig, PROJECT } from "./config";
-import {
-  CertificateContentType,
-  isCertificateContentType,
-  resolveSecretSpec,
-  SecretSpec,
-} from "./secretSpec";
-import { ConfigError, ConfigProblem } from "./validation";
+import { PROJECT } from "./model/names";
+import { CertificateContentType, isCertificateContentType } from "./model/secrets";
+import type { ResolvedEstate, SecretSourceRef } from "./model/types";
+import { ConfigProblem } from "./model/validation";
 
 /**
  * Resolves each secret's value source, in the entry only (components never read config or env).
@@ -23,19 +18,6 @@ import { ConfigError, ConfigProblem } from "./validation";
  */
 export type SourceMode = "up" | "preview" | "offline";
 
-/** An input the pipeline must provide for one secret. Names only. */
-export interface SecretSourceRef {
-  readonly kind: "env" | "config";
-  /** The variable name, or the full config key (`keyvault-estate:<key>`). */
-  readonly name: string;
-  /** Logical vault name. */
-  readonly vault: string;
-  /** Secret name. */
-  readonly secret: string;
-  /** The secret's config path, e.g. `vaults[1].secrets[0]`. */
-  readonly path: string;
-}
-
 /** What a deployment's sources are read from. */
 export interface SourceInputs {
   /** The environment the pipeline set (`process.env` in a deployment). */
@@ -44,22 +26,7 @@ export interface SourceInputs {
   readonly config: Readonly<Record<string, string>>;
 }
 
-/** The env and config sources of every secret of the estate, in spec order. */
-export function secretSourceRefs(config: EstateConfig): SecretSourceRef[] {
-  return config.vaults.flatMap((v, vi) =>
-    v.secrets.flatMap((s, si): SecretSourceRef[] => {
-      const at = { vault: v.name, secret: s.name, path: `vaults[${vi}].secrets[${si}]` };
-      if (s.source.env) return [{ kind: "env", name: s.source.env, ...at }];
-      if (s.source.config) return [{ kind: "config", name: configKey(s.source.config), ...at }];
-      return [];
-    }),
-  );
-}
-
-/** The full config key of a `source.config` name. */
-export function configKey(key: string): string {
-  return `${PROJECT}:${key}`;
-}
+export type { SecretSourceRef };
 
 /** The raw value of a source, or undefined when the pipeline did not provide it. Never printed. */
 function rawValue(ref: SecretSourceRef, inputs: SourceInputs): string | undefined {
@@ -70,24 +37,6 @@ function rawValue(ref: SecretSourceRef, inputs: SourceInputs): string | undefine
 /** Whether the pipeline provided this source (an empty variable counts as missing). */
 export function isPresent(ref: SecretSourceRef, inputs: SourceInputs): boolean {
   return rawValue(ref, inputs) !== undefined;
-}
-
-/**
- * Config sources whose value is stored in plain text in the stack file. A secret's config source
- * must be set with `pulumi config set --secret`, so the stack file only holds ciphertext.
- */
-export function plaintextConfigSources(
-  config: EstateConfig,
-  secretKeys: readonly string[],
-  flat: Readonly<Record<string, string>>,
-): ConfigProblem[] {
-  const secret = new Set(secretKeys);
-  return secretSourceRefs(config)
-    .filter((r) => r.kind === "config" && flat[r.name] !== undefined && !secret.has(r.name))
-    .map((r) => ({
-      path: r.name,
-      message: `is the config source of ${r.vault}/${r.secret} but is stored in plain text; set it with \`pulumi config set --secret\` (and rotate the value: it has been in the stack file)`,
-    }));
 }
 
 /** Why a certificate value does not decode, or undefined when it does. Never quotes the value. */
@@ -188,14 +137,10 @@ function describeRef(r: SecretSourceRef): string {
   return `${r.kind} ${r.name} -> ${r.vault}/${r.secret} (${r.path}.source.${r.kind})`;
 }
 
-/** One secret ready to be created: its spec with defaults applied and its (secret) value. */
-export interface ResolvedSecret {
-  readonly spec: SecretSpec;
-  readonly value: pulumi.Output<string>;
-}
-
-/** Every vault's resolved secrets, by logical vault name, in spec order. */
-export type ResolvedSecrets = Readonly<Record<string, readonly ResolvedSecret[]>>;
+/** The values of env and config sources, by logical vault name then secret name; each secret. */
+export type SecretValues = Readonly<
+  Record<string, Readonly<Record<string, pulumi.Output<string>>>>
+>;
 
 export interface ResolveArgs {
   readonly mode: SourceMode;
@@ -210,25 +155,20 @@ export interface ResolveArgs {
 export const OFFLINE_PLACEHOLDER = "offline-plan-placeholder-not-a-value";
 
 /**
- * Checks every source, then resolves every secret's value. Throws (in `up`) before it registers
- * anything; the only resources it registers are the `RandomPassword`s of generated secrets.
+ * Checks every source the model lists, then reads every value. Throws (in `up`) before anything is
+ * registered; registers nothing itself (generated values are the secrets component's).
  */
-export function resolveSecretValues(config: EstateConfig, args: ResolveArgs): ResolvedSecrets {
+export function resolveSecretValues(estate: ResolvedEstate, args: ResolveArgs): SecretValues {
   const { mode, inputs } = args;
   if (mode === "offline" && !pulumi.runtime.isDryRun()) {
     throw new pulumi.RunError(
       "offline secret placeholders are only for a dry run (the offline plan); refusing to deploy them",
     );
   }
-  const misplaced = misplacedSecrets(config);
-  if (misplaced.length > 0) throw new ConfigError(misplaced);
-  const refs = secretSourceRefs(config);
-  const refOf = (vault: string, secret: string) =>
-    refs.find((r) => r.vault === vault && r.secret === secret);
-
+  const refs = estate.secretSources;
   if (mode !== "offline") {
     const missing = refs.filter((r) => !isPresent(r, inputs));
-    const invalid = invalidCertificates(config, refs, inputs);
+    const invalid = invalidCertificates(refs, inputs);
     if (missing.length > 0 || invalid.length > 0) {
       if (mode === "up") throw new SecretSourceError(missing, invalid);
       args.warn(
@@ -236,30 +176,18 @@ export function resolveSecretValues(config: EstateConfig, args: ResolveArgs): Re
       );
     }
   }
-
-  const resolved: Record<string, ResolvedSecret[]> = {};
-  for (const v of config.vaults) {
-    resolved[v.name] = v.secrets.map((input) => {
-      const spec = resolveSecretSpec(input, config.baseline);
-      const ref = refOf(v.name, spec.name);
-      const value = ref
-        ? sourceValue(ref, spec, args)
-        : generatedValue(`${v.name}--${spec.name}`, spec);
-      return { spec, value };
-    });
+  const values: Record<string, Record<string, pulumi.Output<string>>> = {};
+  for (const ref of refs) {
+    (values[ref.vault] ??= {})[ref.secret] = sourceValue(ref, args);
   }
-  return resolved;
+  return values;
 }
 
-function sourceValue(
-  ref: SecretSourceRef,
-  spec: SecretSpec,
-  args: ResolveArgs,
-): pulumi.Output<string> {
+function sourceValue(ref: SecretSourceRef, args: ResolveArgs): pulumi.Output<string> {
   if (args.mode === "offline") return pulumi.secret(OFFLINE_PLACEHOLDER);
   const raw = rawValue(ref, args.inputs);
   if (raw === undefined) return unknownSecret();
-  const ct = spec.contentType;
+  const ct = ref.contentType;
   if (ref.kind === "env") {
     return pulumi.secret(isCertificateContentType(ct) ? certificateValue(ct, raw) : raw);
   }
@@ -281,29 +209,15 @@ function unknownSecret(): pulumi.Output<string> {
   );
 }
 
-function generatedValue(name: string, spec: SecretSpec): pulumi.Output<string> {
-  if (spec.source.kind !== "generate") throw new Error(`${name} has no generate source`);
-  const password = new random.RandomPassword(name, {
-    length: spec.source.length,
-    special: spec.source.special,
-    ...(spec.source.version !== undefined ? { keepers: { version: spec.source.version } } : {}),
-  });
-  return pulumi.secret(password.result);
-}
-
 function invalidCertificates(
-  config: EstateConfig,
   refs: readonly SecretSourceRef[],
   inputs: SourceInputs,
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const r of refs) {
-    const spec = config.vaults
-      .find((v) => v.name === r.vault)
-      ?.secrets.find((s) => s.name === r.secret);
-    const ct = spec?.contentType;
+    const ct = r.contentType;
     const raw = rawValue(r, inputs);
-    if (!ct || !isCertificateContentType(ct) || raw === undefined) continue;
+    if (!isCertificateContentType(ct) || raw === undefined) continue;
     const problem = certificateProblem(ct, raw);
     if (problem) {
       problems.push({
@@ -313,34 +227,4 @@ function invalidCertificates(
     }
   }
   return problems;
-}
-
-/** Secrets listed on a Managed HSM, which holds keys only. */
-export function misplacedSecrets(config: EstateConfig): ConfigProblem[] {
-  return config.vaults.flatMap((v, i) =>
-    v.tier === "managedHsm" && v.secrets.length > 0
-      ? [
-          {
-            path: `vaults[${i}].secrets`,
-            message: "a Managed HSM holds keys only; put secrets in a standard or premium vault",
-          },
-        ]
-      : [],
-  );
-}
-
-/**
- * The offline plan's checks that need the stack file itself: config sources must be `secure:`
- * (and secrets must sit in a vault that can hold them). Throws a `ConfigError` naming the keys.
- */
-export function assertSecretSourcesStorable(
-  config: EstateConfig,
-  secretKeys: readonly string[],
-  flat: Readonly<Record<string, string>>,
-): void {
-  const problems = [
-    ...misplacedSecrets(config),
-    ...plaintextConfigSources(config, secretKeys, flat),
-  ];
-  if (problems.length > 0) throw new ConfigError(problems);
 }

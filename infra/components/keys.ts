@@ -1,30 +1,25 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import type * as inputs from "@pulumi/azure-native/types/input";
-import { expiryAfterDays, now as clockNow } from "./clock";
-import { KeySpec } from "./keySpec";
+import type { ResolvedKey } from "../model/types";
+import { aliasesFor } from "./aliases";
 import { VaultChildTarget } from "./writeChain";
 
-/** The ARM path of a key's expiry, which only creation sets (see `keyProperties`). */
-export const KEY_EXPIRY_PATH = "properties.attributes.expires";
-
-/** What ARM sets on a key at creation only: everything but its identity (see `KeyVaultKeys`). */
+/** What ARM sets on a key at creation only: everything but its identity (see `VaultKeys`). */
 export const KEY_IMMUTABLE_PATHS = ["properties", "tags"] as const;
 
 const days = (n: number) => `P${n}D`;
 
 /**
- * The ARM properties of a key created on `now`'s UTC day. Pure, so it is tested without mocks.
+ * The ARM properties of a resolved key. Pure, so it is tested without mocks.
  *
  * Expiry has two parts in ARM. `attributes.expires` is the absolute expiry (seconds since the
- * epoch) of the version created now; `rotationPolicy.attributes.expiryTime` is a duration that
- * Key Vault applies to every version it creates by rotation, and does not touch the current one.
- * Only the first is clock-dependent, and only creation uses it: the key PUT is "create if not
- * exist" (an existing key is returned without any write), and once the policy rotates the key,
- * Azure itself moves `expires` forward. So `KeyVaultKeys` sets it from the clock at creation and
- * ignores its changes afterwards; the policy keeps every later version on the same lifetime.
+ * epoch) of the first version, which the model computed from the run's day;
+ * `rotationPolicy.attributes.expiryTime` is a duration that Key Vault applies to every version it
+ * creates by rotation. Only creation uses the first: the key PUT is "create if not exist", and once
+ * the policy rotates the key, Azure itself moves `expires` forward.
  */
-export function keyProperties(spec: KeySpec, now: Date): inputs.keyvault.KeyPropertiesArgs {
+export function keyProperties(spec: ResolvedKey): inputs.keyvault.KeyPropertiesArgs {
   const rotateTrigger =
     spec.rotation.rotateAfterCreateDays !== undefined
       ? { timeAfterCreate: days(spec.rotation.rotateAfterCreateDays) }
@@ -36,7 +31,7 @@ export function keyProperties(spec: KeySpec, now: Date): inputs.keyvault.KeyProp
     keyOps: [...spec.ops],
     attributes: {
       enabled: true,
-      expires: expiryAfterDays(now, spec.expiresInDays),
+      expires: spec.expires,
       ...(spec.exportable !== undefined ? { exportable: spec.exportable } : {}),
     },
     rotationPolicy: {
@@ -53,16 +48,12 @@ export function keyProperties(spec: KeySpec, now: Date): inputs.keyvault.KeyProp
   };
 }
 
-/** Arguments of `KeyVaultKeys`. */
-export interface KeyVaultKeysArgs {
+/** Arguments of `VaultKeys`. */
+export interface VaultKeysArgs {
   /** The vault the keys live in. */
   readonly vault: VaultChildTarget;
-  /** The vault's key specs, defaults applied (`resolveKeySpec`), in config order. */
-  readonly keys: readonly KeySpec[];
-  /** Tags for every key. Defaults to none. */
-  readonly tags?: Readonly<Record<string, string>>;
-  /** The creation instant that sets each new key's first expiry. Defaults to `infra/clock.ts`. */
-  readonly now?: Date;
+  /** The vault's resolved keys, in config order. */
+  readonly keys: readonly ResolvedKey[];
 }
 
 /**
@@ -71,39 +62,39 @@ export interface KeyVaultKeysArgs {
  * Exposes the versionless key URIs, which is what a customer-managed-key consumer is configured
  * with so that it follows rotation.
  */
-export class KeyVaultKeys extends pulumi.ComponentResource {
+export class VaultKeys extends pulumi.ComponentResource {
   /** The keys by spec name. */
   public readonly keys: Readonly<Record<string, keyvault.Key>>;
   /** Versionless key URIs (`https://<vault>.vault.azure.net/keys/<name>`) by spec name. */
   public readonly keyUris: Readonly<Record<string, pulumi.Output<string>>>;
 
-  constructor(name: string, args: KeyVaultKeysArgs, opts: pulumi.ComponentResourceOptions = {}) {
+  constructor(name: string, args: VaultKeysArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("keyvault-estate:keys:KeyVaultKeys", name, {}, opts);
-    const now = args.now ?? clockNow();
     const keys: Record<string, keyvault.Key> = {};
     const keyUris: Record<string, pulumi.Output<string>> = {};
     for (const spec of args.keys) {
       const key = new keyvault.Key(
-        `${name}-${spec.name}`,
+        spec.resource.name,
         {
           resourceGroupName: args.vault.resourceGroupName,
           vaultName: args.vault.vaultName,
           keyName: spec.name,
-          properties: keyProperties(spec, now),
-          tags: { ...args.tags },
+          properties: keyProperties(spec),
+          tags: { ...spec.tags },
         },
         {
           parent: this,
+          aliases: aliasesFor(spec.resource),
           dependsOn: args.vault.writes.next(),
           // ARM's key PUT "does not update existing keys" (Microsoft.KeyVault 2024-11-01 keys.json,
           // Keys_CreateIfNotExist); a PUT whose parameters differ from the existing key fails
-          // (KeyCreationParametersDidNotMatchExistingKey, Azure/bicep#8283), and rotation moves the
-          // expiry itself. So everything but the key's identity is set at creation only; the change
-          // review flags a later change of these as `immutable` (README, "Day 2").
+          // (KeyCreationParametersDidNotMatchExistingKey, Azure/bicep#8283), and rotation moves
+          // the expiry itself. So everything but the key's identity is set at creation only; the
+          // change review flags a later change of these as `immutable` (README, "Day 2").
           ignoreChanges: [...KEY_IMMUTABLE_PATHS],
           // Deleting a key is a data-plane call in azure-native (custom_keyvault.go), which a CI
           // runner outside the vault's network cannot make: a key removed from the config leaves
-          // the stack and stays in the vault (README, "Day 2: retire a key").
+          // the stack and stays in the vault (README, "Day 2").
           retainOnDelete: true,
         },
       );

@@ -3,10 +3,14 @@ import * as random from "@pulumi/random";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as storage from "@pulumi/azure-native/storage";
-import { storageAccountName, SUFFIX_LENGTH, workspaceName } from "./naming";
+import { ESTATE_NAMES, storageAccountName, SUFFIX_LENGTH } from "../model/names";
+import type { ResolvedSinks, Tags } from "../model/types";
+import { aliasesFor } from "./aliases";
 
-/** Where every vault's audit logs go. */
+/** Arguments of `AuditSinks`. */
 export interface AuditSinksArgs {
+  /** The resolved sinks: each created here or referenced by ARM id. */
+  readonly sinks: ResolvedSinks;
   /** Resource group for sinks created here. */
   readonly resourceGroupName: pulumi.Input<string>;
   /** Region for sinks created here. */
@@ -14,15 +18,7 @@ export interface AuditSinksArgs {
   /** Short environment name used in physical names. */
   readonly envShort: string;
   /** Tags for every sink created here. */
-  readonly tags: Readonly<Record<string, string>>;
-  /** Create a workspace with this retention, or use the existing `workspaceId`. */
-  readonly logAnalytics: { readonly retentionInDays: number } | { readonly workspaceId: string };
-  /** Create an archive account keeping logs this many days, or use the existing `accountId`. */
-  readonly storage: { readonly retentionInDays: number } | { readonly accountId: string };
-  /** Optional stream to Event Hubs. No default. */
-  readonly eventHub?: { readonly authorizationRuleId: string; readonly name: string };
-  /** Storage replication for an archive created here. Defaults to Standard_LRS. */
-  readonly storageSku?: "Standard_LRS" | "Standard_ZRS" | "Standard_GRS" | "Standard_GZRS";
+  readonly tags: Tags;
 }
 
 /**
@@ -33,57 +29,62 @@ export class AuditSinks extends pulumi.ComponentResource {
   public readonly workspaceId: pulumi.Output<string>;
   public readonly storageAccountId: pulumi.Output<string>;
   public readonly eventHub?: { readonly authorizationRuleId: string; readonly name: string };
+  /** The log category group every store's diagnostic setting sends. */
+  public readonly categoryGroup: "audit" | "allLogs";
 
   constructor(name: string, args: AuditSinksArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("keyvault-estate:diagnostics:AuditSinks", name, {}, opts);
+    const { sinks } = args;
 
-    if ("workspaceId" in args.logAnalytics) {
-      this.workspaceId = pulumi.output(args.logAnalytics.workspaceId);
-    } else {
+    if (sinks.workspace.create) {
       const workspace = new operationalinsights.Workspace(
-        `${name}-workspace`,
+        ESTATE_NAMES.workspace.name,
         {
           resourceGroupName: args.resourceGroupName,
           location: args.location,
-          workspaceName: workspaceName(args.envShort),
+          workspaceName: sinks.workspace.name,
           sku: { name: "PerGB2018" },
-          retentionInDays: args.logAnalytics.retentionInDays,
+          retentionInDays: sinks.workspace.retentionInDays,
           // Queries authenticate with Entra ID only; no shared workspace keys.
           features: { disableLocalAuth: true },
           tags: args.tags,
         },
-        { parent: this },
+        { parent: this, aliases: aliasesFor(ESTATE_NAMES.workspace) },
       );
       this.workspaceId = workspace.id;
-    }
-
-    if ("accountId" in args.storage) {
-      this.storageAccountId = pulumi.output(args.storage.accountId);
     } else {
-      this.storageAccountId = this.createArchive(name, args, args.storage.retentionInDays);
+      this.workspaceId = pulumi.output(sinks.workspace.id);
     }
 
-    this.eventHub = args.eventHub;
+    this.storageAccountId = sinks.archive.create
+      ? this.createArchive(args, sinks.archive)
+      : pulumi.output(sinks.archive.id);
+
+    this.eventHub = sinks.eventHub;
+    this.categoryGroup = sinks.categoryGroup;
     this.registerOutputs({
       workspaceId: this.workspaceId,
       storageAccountId: this.storageAccountId,
     });
   }
 
-  private createArchive(name: string, args: AuditSinksArgs, retentionInDays: number) {
+  private createArchive(
+    args: AuditSinksArgs,
+    archive: { readonly retentionInDays: number; readonly sku: string },
+  ) {
     const suffix = new random.RandomString(
-      `${name}-archive-suffix`,
+      ESTATE_NAMES.archiveSuffix.name,
       { length: SUFFIX_LENGTH + 1, upper: false, special: false, numeric: true, lower: true },
-      { parent: this },
+      { parent: this, aliases: aliasesFor(ESTATE_NAMES.archiveSuffix) },
     );
     const account = new storage.StorageAccount(
-      `${name}-archive`,
+      ESTATE_NAMES.archive.name,
       {
         resourceGroupName: args.resourceGroupName,
         location: args.location,
         accountName: suffix.result.apply((s) => storageAccountName(args.envShort, s)),
         kind: "StorageV2",
-        sku: { name: args.storageSku ?? "Standard_LRS" },
+        sku: { name: archive.sku },
         accessTier: "Cool",
         enableHttpsTrafficOnly: true,
         minimumTlsVersion: "TLS1_2",
@@ -105,10 +106,10 @@ export class AuditSinks extends pulumi.ComponentResource {
         },
         tags: args.tags,
       },
-      { parent: this },
+      { parent: this, aliases: aliasesFor(ESTATE_NAMES.archive) },
     );
     new storage.ManagementPolicy(
-      `${name}-archive-lifecycle`,
+      ESTATE_NAMES.archiveLifecycle.name,
       {
         resourceGroupName: args.resourceGroupName,
         accountName: account.name,
@@ -127,14 +128,16 @@ export class AuditSinks extends pulumi.ComponentResource {
                   prefixMatch: ["insights-logs-", "insights-metrics-"],
                 },
                 actions: {
-                  baseBlob: { delete: { daysAfterModificationGreaterThan: retentionInDays } },
+                  baseBlob: {
+                    delete: { daysAfterModificationGreaterThan: archive.retentionInDays },
+                  },
                 },
               },
             },
           ],
         },
       },
-      { parent: this },
+      { parent: this, aliases: aliasesFor(ESTATE_NAMES.archiveLifecycle) },
     );
     return account.id;
   }
@@ -145,7 +148,6 @@ export function auditDiagnosticSetting(
   name: string,
   resourceUri: pulumi.Input<string>,
   sinks: AuditSinks,
-  allLogs: boolean,
   opts: pulumi.CustomResourceOptions,
 ): monitor.DiagnosticSetting {
   return new monitor.DiagnosticSetting(
@@ -153,7 +155,7 @@ export function auditDiagnosticSetting(
     {
       name: "keyvault-estate-audit",
       resourceUri,
-      logs: [{ categoryGroup: allLogs ? "allLogs" : "audit", enabled: true }],
+      logs: [{ categoryGroup: sinks.categoryGroup, enabled: true }],
       metrics: [{ category: "AllMetrics", enabled: true }],
       workspaceId: sinks.workspaceId,
       logAnalyticsDestinationType: "Dedicated",

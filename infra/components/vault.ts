@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import { vaultName } from "./naming";
-import { guardStore, KeyStoreArgs, nameSuffix } from "./storeGuards";
-import { WriteChain } from "./writeChain";
+import { guardStore, KeyStoreArgs, physicalName } from "./storeGuards";
+import { VaultChildTarget, WriteChain } from "./writeChain";
 
-/** Arguments of a `KeyVault`: a validated vault spec plus where it lives. */
+/** Arguments of a `KeyVault`: a resolved vault plus where it lives. */
 export type KeyVaultArgs = KeyStoreArgs;
 
 /**
@@ -12,30 +11,25 @@ export type KeyVaultArgs = KeyStoreArgs;
  * baseline, network ACLs, optional private endpoint, a management lock, and a diagnostic setting
  * sending its audit logs to every sink.
  */
-export class KeyVault extends pulumi.ComponentResource {
+export class KeyVault extends pulumi.ComponentResource implements VaultChildTarget {
   public readonly vault: keyvault.Vault;
   public readonly vaultName: pulumi.Output<string>;
   public readonly id: pulumi.Output<string>;
   public readonly uri: pulumi.Output<string>;
   public readonly resourceGroupName: pulumi.Input<string>;
-  /** The ordered chain every key and secret of this vault joins. */
+  /** The ordered chain every child write of this vault joins (private endpoint, keys, secrets). */
   public readonly writes = new WriteChain();
 
   constructor(name: string, args: KeyVaultArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("keyvault-estate:vault:KeyVault", name, {}, opts);
-    const { spec } = args;
-    const protect = args.protect ?? false;
-    const tags = { ...args.tags, ...spec.tags };
-
-    const suffix = nameSuffix(name, protect, this);
-
+    const { vault: spec } = args;
     const net = spec.network;
     this.vault = new keyvault.Vault(
-      name,
+      spec.names.store,
       {
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        vaultName: suffix.result.apply((s) => vaultName("vault", spec.name, args.envShort, s)),
+        vaultName: physicalName(spec, this),
         properties: {
           tenantId: args.tenantId,
           sku: { family: "A", name: spec.tier === "premium" ? "premium" : "standard" },
@@ -55,16 +49,16 @@ export class KeyVault extends pulumi.ComponentResource {
           enabledForDiskEncryption: spec.enabledForDiskEncryption,
           enabledForTemplateDeployment: spec.enabledForTemplateDeployment,
         },
-        tags,
+        tags: spec.tags,
       },
-      { parent: this, protect },
+      { parent: this, protect: spec.protect },
     );
     this.vaultName = this.vault.name;
     this.id = this.vault.id;
     this.uri = this.vault.properties.apply((p) => p.vaultUri ?? "");
     this.resourceGroupName = args.resourceGroupName;
 
-    guardStore(name, "vault", this.vault.id, args, this, this.writes);
+    guardStore(this.vault.id, args, this, this.writes);
 
     this.registerOutputs({ vaultName: this.vaultName, id: this.id, uri: this.uri });
   }

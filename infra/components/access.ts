@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { v5 as uuidv5 } from "uuid";
-import { AccessSpec, accessNotes, parseScope } from "./accessSpec";
-import { roleDefinitionArmId, subscriptionOf } from "./roles";
+import { roleDefinitionArmId, subscriptionOf } from "../azure/roles";
+import type { ResolvedGrant } from "../model/types";
+import { aliasesFor } from "./aliases";
 
 /**
  * The UUIDv5 namespace of role assignment names. Never change it: every assignment's name, and so
@@ -27,12 +28,12 @@ export interface ArmResource {
   readonly id: pulumi.Input<string>;
 }
 
-/** Arguments of a `VaultAccess`: a vault's validated access specs and what their scopes name. */
+/** Arguments of a `VaultAccess`: a vault's resolved grants and what their scopes name. */
 export interface VaultAccessArgs {
-  /** The vault's logical name (messages, the access matrix). */
+  /** The vault's logical name (messages). */
   readonly vault: string;
-  /** The validated access specs (`vaults[].access`), roles resolved. Defaults to none. */
-  readonly grants?: readonly AccessSpec[];
+  /** The resolved grants. */
+  readonly grants: readonly ResolvedGrant[];
   /** ARM id of the vault (or Managed HSM pool): the `vault` scope. */
   readonly vaultId: pulumi.Input<string>;
   /** The vault's keys by name, for `key/<name>` scopes. Defaults to none. */
@@ -42,37 +43,22 @@ export interface VaultAccessArgs {
 }
 
 /**
- * The Pulumi name of a grant's assignment under a `VaultAccess` named `component`:
- * `<component>/<scope>/<role slug or GUID>/<principal>`. "/" cannot occur inside a vault, object,
- * role slug or GUID, so distinct grants never share a name; the name never changes for a grant.
- */
-export function assignmentResourceName(component: string, a: AccessSpec): string {
-  return `${component}/${a.scope}/${a.role.catalogue?.slug ?? a.role.id}/${a.principalId}`;
-}
-
-/** The conventional `VaultAccess` name for a vault (`<vault>-access`). */
-export function accessComponentName(vault: string): string {
-  return `${vault}-access`;
-}
-
-/**
- * A vault's role assignments: one `authorization.RoleAssignment` per access spec, scoped to the
- * vault or to one of its secrets or keys. Each scope is the ARM id output of the resource it names,
- * so an assignment waits for its secret or key to exist.
+ * A vault's role assignments: one `authorization.RoleAssignment` per grant, scoped to the vault or
+ * to one of its secrets or keys. Each scope is the ARM id output of the resource it names, so an
+ * assignment waits for its secret or key to exist.
  */
 export class VaultAccess extends pulumi.ComponentResource {
-  /** The assignments, keyed by `<scope>/<role slug or GUID>/<principal>`. */
+  /** The assignments, by Pulumi name. */
   public readonly assignments: Readonly<Record<string, authorization.RoleAssignment>>;
 
   constructor(name: string, args: VaultAccessArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("keyvault-estate:access:VaultAccess", name, {}, opts);
     const assignments: Record<string, authorization.RoleAssignment> = {};
 
-    for (const grant of args.grants ?? []) {
-      const scopeId = pulumi.output(resolveScope(args, grant.scope));
-      const resourceName = assignmentResourceName(name, grant);
+    for (const grant of args.grants) {
+      const scopeId = pulumi.output(resolveScope(args, grant));
       const assignment = new authorization.RoleAssignment(
-        resourceName,
+        grant.resource.name,
         {
           scope: scopeId,
           // Computed from the resolved scope: plain values in, no resource created in the apply.
@@ -86,12 +72,12 @@ export class VaultAccess extends pulumi.ComponentResource {
           principalType: grant.principalType,
           description: grant.description,
           condition: grant.condition,
-          conditionVersion: grant.condition ? (grant.conditionVersion ?? "2.0") : undefined,
+          conditionVersion: grant.conditionVersion,
         },
-        { parent: this },
+        { parent: this, aliases: aliasesFor(grant.resource) },
       );
-      assignments[resourceName.slice(name.length + 1)] = assignment;
-      for (const note of accessNotes(grant)) {
+      assignments[grant.resource.name] = assignment;
+      for (const note of grant.notes) {
         void pulumi.log.warn(`${args.vault} ${grant.scope}: ${note}`, assignment);
       }
     }
@@ -100,16 +86,15 @@ export class VaultAccess extends pulumi.ComponentResource {
   }
 }
 
-function resolveScope(args: VaultAccessArgs, scope: string): pulumi.Input<string> {
-  const s = parseScope(scope);
+function resolveScope(args: VaultAccessArgs, grant: ResolvedGrant): pulumi.Input<string> {
+  const s = grant.parsedScope;
   if (s.kind === "vault") return args.vaultId;
-  const objects = s.kind === "secret" ? args.secrets : args.keys;
-  const target = objects?.[s.name];
+  const target = (s.kind === "secret" ? args.secrets : args.keys)?.[s.name];
   if (!target) {
-    // Config validation guarantees the name exists in the vault's spec; reaching this means the
+    // The model guarantees the name exists in the vault's spec; reaching this means the
     // component that creates it did not hand its resources over.
     throw new Error(
-      `vault ${args.vault}: access scope ${scope} names no ${s.kind} resource passed to VaultAccess`,
+      `vault ${args.vault}: access scope ${grant.scope} names no ${s.kind} resource passed to VaultAccess`,
     );
   }
   return target.id;

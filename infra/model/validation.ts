@@ -3,7 +3,7 @@ import { z } from "zod";
 
 /**
  * Shared validators and the error type every config problem is reported through. Kept apart from
- * `config.ts` so the key, secret and access spec modules can use them without an import cycle.
+ * `config.ts` so the key, secret and access modules can use them without an import cycle.
  */
 
 /** A config problem: the dotted/indexed path of the field and what is wrong with it. */
@@ -89,10 +89,12 @@ export const ipv4OrCidr = z.string({ error: "must be an IPv4 address or CIDR ran
 /** Logical names: lowercase letters, digits and single hyphens, starting with a letter. */
 export const LOGICAL_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/;
 
-/** Key Vault object names (keys, secrets): 1-127 letters, digits and hyphens. */
-export const OBJECT_NAME = /^[0-9a-zA-Z-]{1,127}$/;
+export { OBJECT_NAME } from "../azure/names";
 
-/** Reports duplicate values of `key` in `items` at `path[i].field`. */
+/**
+ * Reports duplicate values of `key` in `items` at `path[i].field`, naming the first occurrence.
+ * `indexOf` maps an item to its index in the config when `items` is a filtered list.
+ */
 export function checkUnique<T>(
   items: readonly T[],
   key: (item: T) => string,
@@ -100,19 +102,21 @@ export function checkUnique<T>(
   what: string,
   ctx: z.RefinementCtx,
   basePath: readonly PropertyKey[] = [],
+  indexOf: (item: T, i: number) => number = (_, i) => i,
 ): void {
   const seen = new Map<string, number>();
   items.forEach((item, i) => {
     const k = key(item).toLowerCase();
     const first = seen.get(k);
+    const at = indexOf(item, i);
     if (first !== undefined) {
       ctx.addIssue({
         code: "custom",
-        path: [...basePath, i, field],
-        message: `duplicate ${what} "${key(item)}" (also at index ${first})`,
+        path: [...basePath, at, field],
+        message: `duplicate ${what} "${key(item)}" (also at ${formatPath([...basePath, first, field])})`,
       });
     } else {
-      seen.set(k, i);
+      seen.set(k, at);
     }
   });
 }

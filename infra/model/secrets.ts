@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Baseline } from "../stacks";
+import { Baseline } from "../../stacks";
 import { OBJECT_NAME } from "./validation";
 
 /**

@@ -1,0 +1,147 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as resources from "@pulumi/azure-native/resources";
+import { ESTATE_NAMES } from "../model/names";
+import type { ResolvedEstate } from "../model/types";
+import { VaultAccess } from "./access";
+import { aliasesFor } from "./aliases";
+import { AuditSinks } from "./diagnostics";
+import { VaultKeys } from "./keys";
+import { ManagedHsmPool } from "./managedHsm";
+import { VaultSecrets } from "./secrets";
+import { KeyVault } from "./vault";
+
+/** Arguments of an `Estate`: the resolved model and what the entry read for it. */
+export interface EstateArgs {
+  /** The resolved estate (`resolveEstate`). */
+  readonly estate: ResolvedEstate;
+  /** The tenant vaults trust: the model's, else the deploying identity's (read by the entry). */
+  readonly tenantId: pulumi.Input<string>;
+  /** Values of env and config sources, by logical vault name then secret name; each secret. */
+  readonly secretValues: Readonly<Record<string, Readonly<Record<string, pulumi.Output<string>>>>>;
+}
+
+/** What a stack exports per vault: never a secret value. */
+export interface VaultOutputs {
+  readonly name: pulumi.Output<string>;
+  readonly id: pulumi.Output<string>;
+  readonly uri: pulumi.Output<string>;
+  /** Versionless key URIs by key name (empty for a Managed HSM: its keys are data-plane only). */
+  readonly keys: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Versionless secret URIs by secret name; never a value. */
+  readonly secrets: Readonly<Record<string, pulumi.Output<string>>>;
+}
+
+/** The stack outputs of an estate. */
+export interface EstateOutputs {
+  readonly resourceGroupName: pulumi.Output<string>;
+  readonly vaults: Readonly<Record<string, VaultOutputs>>;
+  readonly logAnalyticsWorkspaceId: pulumi.Output<string>;
+  readonly auditStorageAccountId: pulumi.Output<string>;
+}
+
+/** One environment's Key Vault estate: resource group, log sinks and every vault. */
+export class Estate extends pulumi.ComponentResource {
+  public readonly resourceGroupName: pulumi.Output<string>;
+  public readonly sinks: AuditSinks;
+  /** Each vault by logical name: a `KeyVault`, or a `ManagedHsmPool` for tier `managedHsm`. */
+  public readonly vaults: Readonly<Record<string, KeyVault | ManagedHsmPool>>;
+  /** The stack outputs: per vault its name, id, URI, key and secret URIs; the sink ids. */
+  public readonly outputs: EstateOutputs;
+
+  constructor(name: string, args: EstateArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("keyvault-estate:estate:Estate", name, {}, opts);
+    const { estate } = args;
+
+    const group = new resources.ResourceGroup(
+      ESTATE_NAMES.resourceGroup.name,
+      {
+        resourceGroupName: estate.resourceGroup.name,
+        location: estate.location,
+        tags: estate.tags,
+      },
+      {
+        parent: this,
+        protect: estate.resourceGroup.protect,
+        aliases: aliasesFor(ESTATE_NAMES.resourceGroup),
+      },
+    );
+    this.resourceGroupName = group.name;
+
+    this.sinks = new AuditSinks(
+      ESTATE_NAMES.sinks.name,
+      {
+        sinks: estate.sinks,
+        resourceGroupName: group.name,
+        location: estate.location,
+        envShort: estate.envShort,
+        tags: estate.tags,
+      },
+      { parent: this, aliases: aliasesFor(ESTATE_NAMES.sinks) },
+    );
+
+    const vaults: Record<string, KeyVault | ManagedHsmPool> = {};
+    const outputs: Record<string, VaultOutputs> = {};
+    for (const spec of estate.vaults) {
+      // Per vault, in this order: the store, its keys, its secrets (keys and secrets share the
+      // vault's single write chain, after its private endpoint, in spec order), then its role
+      // assignments, whose scopes may name one of those keys or secrets.
+      const storeArgs = {
+        vault: spec,
+        resourceGroupName: group.name,
+        location: estate.location,
+        tenantId: args.tenantId,
+        sinks: this.sinks,
+      };
+      const n = spec.names;
+      let keyUris: VaultOutputs["keys"] = {};
+      let secretUris: VaultOutputs["secrets"] = {};
+      let keys: VaultKeys["keys"] = {};
+      let secrets: VaultSecrets["secrets"] = {};
+      let store: KeyVault | ManagedHsmPool;
+      if (spec.kind === "vault") {
+        const vault = new KeyVault(n.component, storeArgs, { parent: this });
+        const vaultKeys = new VaultKeys(
+          n.keys.name,
+          { vault, keys: spec.keys },
+          { parent: vault, aliases: aliasesFor(n.keys) },
+        );
+        const vaultSecrets = new VaultSecrets(
+          n.secrets.name,
+          {
+            vault,
+            secrets: spec.secrets,
+            values: args.secretValues[spec.name] ?? {},
+            formerParent: vault,
+          },
+          { parent: vault },
+        );
+        ({ keys, keyUris } = vaultKeys);
+        ({ secrets, secretUris } = vaultSecrets);
+        store = vault;
+      } else {
+        store = new ManagedHsmPool(n.component, storeArgs, { parent: this });
+      }
+      vaults[spec.name] = store;
+      new VaultAccess(
+        n.access.name,
+        { vault: spec.name, grants: spec.access, vaultId: store.id, keys, secrets },
+        { parent: store, aliases: aliasesFor(n.access) },
+      );
+      outputs[spec.name] = {
+        name: store.vaultName,
+        id: store.id,
+        uri: store.uri,
+        keys: keyUris,
+        secrets: secretUris,
+      };
+    }
+    this.vaults = vaults;
+    this.outputs = {
+      resourceGroupName: this.resourceGroupName,
+      vaults: outputs,
+      logAnalyticsWorkspaceId: this.sinks.workspaceId,
+      auditStorageAccountId: this.sinks.storageAccountId,
+    };
+    this.registerOutputs({ ...this.outputs });
+  }
+}

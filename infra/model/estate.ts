@@ -1,0 +1,291 @@
+import { Baseline } from "../../stacks";
+import { accessNotes, parseScope } from "./access";
+import { EstateConfig, parseStackConfig, VaultConfig } from "./config";
+import { resolveKeySpec } from "./keys";
+import {
+  grantResourceName,
+  keyResourceName,
+  passwordResourceName,
+  PROJECT,
+  privateEndpointNames,
+  ResourceName,
+  secretResourceName,
+  VaultKind,
+  vaultName,
+  vaultResourceNames,
+  workspaceName,
+} from "./names";
+import { resolveSecretSpec } from "./secrets";
+import { expiryAfterDays, startOfUtcDay } from "./time";
+import {
+  ResolvedEstate,
+  ResolvedGrant,
+  ResolvedKey,
+  ResolvedSecret,
+  ResolvedVault,
+  SecretSourceRef,
+  Tags,
+} from "./types";
+import { ConfigError, ConfigProblem } from "./validation";
+
+/** What the entry hands the model: the stack config as Pulumi presents it, and the instant. */
+export interface EstateInput {
+  /** The flat `namespace:key` → string map (`pulumi.runtime.allConfig()`). */
+  readonly config: Readonly<Record<string, string>>;
+  /** The config keys whose values are secret (`secure:` in the stack file). */
+  readonly secretKeys: readonly string[];
+  /** The instant of this run: the real clock in `pulumi up`, `--now` in the offline plan. */
+  readonly now: Date;
+}
+
+/** Per store kind: the private-link group and the DNS zone config name. */
+const PRIVATE_LINK: Record<VaultKind, { groupId: string; zoneConfigName: string }> = {
+  vault: { groupId: "vault", zoneConfigName: "privatelink-vaultcore" },
+  // A Managed HSM resolves through privatelink.managedhsm.azure.net, not the vaults' vaultcore zone.
+  managedHsm: { groupId: "managedhsm", zoneConfigName: "privatelink-managedhsm" },
+};
+
+const LOCK_NAME = "keyvault-estate-do-not-delete";
+
+/**
+ * The model: one pure pass from (stack config, baseline, now) to the resolved estate, or a
+ * `ConfigError` listing every problem at once, each naming its path. It is the only code that
+ * knows the schema and the baselines; components are built from its result alone.
+ */
+export function resolveEstate(input: EstateInput): ResolvedEstate {
+  const parsed = parseStackConfig(input.config, input.secretKeys);
+  if (!parsed.ok) throw new ConfigError(parsed.problems);
+  const config = parsed.config;
+  const b = config.baseline;
+  const day = startOfUtcDay(input.now);
+  const tags: Tags = {
+    ...config.tags,
+    environment: config.environment,
+    "managed-by": PROJECT,
+  };
+
+  const vaults = withoutAmbiguousAliases(
+    config.vaults.map((v, i) => resolveVault(v, `vaults[${i}]`, config, tags, day)),
+  );
+  const problems = duplicateNames(vaults);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const d = config.diagnostics;
+  return {
+    environment: config.environment,
+    envShort: b.shortName,
+    location: config.location,
+    ...(config.tenantId !== undefined ? { tenantId: config.tenantId } : {}),
+    now: day,
+    resourceGroup: { name: config.resourceGroup, protect: b.vault.protect },
+    tags,
+    breakGlassPrincipals: config.breakGlassPrincipals.map((p) => p.toLowerCase()),
+    sinks: {
+      workspace: d.logAnalytics.workspaceId
+        ? { create: false, id: d.logAnalytics.workspaceId }
+        : {
+            create: true,
+            name: workspaceName(b.shortName),
+            retentionInDays: d.logAnalytics.retentionInDays ?? b.diagnostics.logRetentionInDays,
+          },
+      archive: d.storage.accountId
+        ? { create: false, id: d.storage.accountId }
+        : {
+            create: true,
+            retentionInDays: d.storage.retentionInDays ?? b.diagnostics.logRetentionInDays,
+            sku: b.diagnostics.storageSku,
+          },
+      ...(d.eventHub ? { eventHub: { ...d.eventHub } } : {}),
+      categoryGroup: d.allLogs ? "allLogs" : "audit",
+    },
+    vaults,
+    secretSources: vaults.flatMap((v) => sourceRefs(v)),
+  };
+}
+
+function resolveVault(
+  v: VaultConfig,
+  path: string,
+  config: EstateConfig,
+  estateTags: Tags,
+  day: Date,
+): ResolvedVault {
+  const b: Baseline = config.baseline;
+  const kind: VaultKind = v.tier === "managedHsm" ? "managedHsm" : "vault";
+  // Reserved tags are the estate's: a vault's own tags never override them.
+  const tags: Tags = { ...v.tags, ...estateTags };
+  const pe = v.network.privateEndpoint;
+  const peNames = privateEndpointNames(kind, v.name, b.shortName);
+  return {
+    name: v.name,
+    path,
+    kind,
+    tier: v.tier,
+    names: vaultResourceNames(v.name),
+    physicalName:
+      v.physicalName !== undefined
+        ? { fixed: v.physicalName }
+        : { prefix: vaultName(kind, v.name, b.shortName, "") },
+    protect: b.vault.protect,
+    softDeleteRetentionInDays: v.softDeleteRetentionInDays,
+    purgeProtection: v.purgeProtection,
+    ...(v.lock === "CanNotDelete"
+      ? {
+          lock: {
+            name: LOCK_NAME,
+            level: "CanNotDelete" as const,
+            notes:
+              kind === "vault"
+                ? "Managed by keyvault-estate: deleting this vault would destroy its keys and secrets."
+                : "Managed by keyvault-estate: deleting this Managed HSM would destroy its keys and security domain.",
+          },
+        }
+      : {}),
+    network: {
+      publicNetworkAccess: v.network.publicNetworkAccess,
+      defaultAction: v.network.defaultAction,
+      bypass: v.network.bypass,
+      ipRules: [...v.network.ipRules],
+      subnetIds: [...v.network.subnetIds],
+      ...(pe
+        ? {
+            privateEndpoint: {
+              name: peNames.endpoint,
+              connectionName: peNames.connection,
+              subnetId: pe.subnetId,
+              privateDnsZoneId: pe.privateDnsZoneId,
+              ...PRIVATE_LINK[kind],
+            },
+          }
+        : {}),
+    },
+    enabledForDeployment: v.enabledForDeployment,
+    enabledForDiskEncryption: v.enabledForDiskEncryption,
+    enabledForTemplateDeployment: v.enabledForTemplateDeployment,
+    initialAdminObjectIds: (v.initialAdminObjectIds ?? []).map((id) => id.toLowerCase()),
+    tags,
+    keys: v.keys.map((k, i): ResolvedKey => {
+      const spec = resolveKeySpec(k, v.tier, b);
+      return {
+        ...spec,
+        resource: keyResourceName(v.name, k.name),
+        path: `${path}.keys[${i}]`,
+        expires: expiryAfterDays(day, spec.expiresInDays),
+        tags,
+      };
+    }),
+    secrets: v.secrets.map((s, i): ResolvedSecret => {
+      const spec = resolveSecretSpec(s, b);
+      const relative = spec.expiresOn === undefined && spec.expiresInDays !== undefined;
+      const expires =
+        spec.expiresOn ?? (relative ? expiryAfterDays(day, spec.expiresInDays ?? 0) : undefined);
+      return {
+        name: spec.name,
+        resource: secretResourceName(v.name, spec.name),
+        ...(spec.source.kind === "generate"
+          ? { password: passwordResourceName(v.name, spec.name) }
+          : {}),
+        path: `${path}.secrets[${i}]`,
+        source: spec.source,
+        contentType: spec.contentType,
+        ...(expires !== undefined ? { expires } : {}),
+        expiresRelative: relative,
+        ...(spec.notBefore !== undefined ? { notBefore: spec.notBefore } : {}),
+        enabled: spec.enabled,
+        // A secret's own tags over the vault's; the reserved ones stay the estate's.
+        tags: { ...tags, ...spec.tags, ...estateTags },
+      };
+    }),
+    access: v.access.map((a, i): ResolvedGrant => ({
+      resource: grantResourceName(
+        v.name,
+        a.scope,
+        a.role.catalogue?.slug ?? a.role.id,
+        a.principalId,
+      ),
+      path: `${path}.access[${i}]`,
+      principalId: a.principalId,
+      principalType: a.principalType,
+      role: a.role,
+      scope: a.scope,
+      parsedScope: parseScope(a.scope),
+      ...(a.condition !== undefined
+        ? { condition: a.condition, conditionVersion: a.conditionVersion ?? "2.0" }
+        : {}),
+      ...(a.description !== undefined ? { description: a.description } : {}),
+      notes: accessNotes(a),
+    })),
+  };
+}
+
+function sourceRefs(v: ResolvedVault): SecretSourceRef[] {
+  return v.secrets.flatMap((s): SecretSourceRef[] => {
+    const at = { vault: v.name, secret: s.name, path: s.path, contentType: s.contentType };
+    if (s.source.kind === "env") return [{ kind: "env", name: s.source.name, ...at }];
+    if (s.source.kind === "config") {
+      return [{ kind: "config", name: `${PROJECT}:${s.source.key}`, ...at }];
+    }
+    return [];
+  });
+}
+
+/** Every model-named child resource of the estate, by the kind of resource it is. */
+function namedChildren(vaults: readonly ResolvedVault[]) {
+  return vaults.flatMap((v) => [
+    ...v.keys.map((k) => ({ type: "key", name: k.resource, path: k.path })),
+    ...v.secrets.map((s) => ({ type: "secret", name: s.resource, path: s.path })),
+    ...v.secrets.flatMap((s) =>
+      s.password ? [{ type: "password", name: s.password, path: s.path }] : [],
+    ),
+    ...v.access.map((g) => ({ type: "grant", name: g.resource, path: g.path })),
+  ]);
+}
+
+/**
+ * The estate-wide uniqueness check of every Pulumi name the model fixed (a URN is the type chain
+ * and the name, so names must differ within a type). Reports both config paths.
+ */
+function duplicateNames(vaults: readonly ResolvedVault[]): ConfigProblem[] {
+  const seen = new Map<string, string>();
+  const problems: ConfigProblem[] = [];
+  for (const c of namedChildren(vaults)) {
+    const key = `${c.type}::${c.name.name}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, c.path);
+    else {
+      problems.push({
+        path: c.path,
+        message: `its resource name "${c.name.name}" is also the name of ${first}; rename one of them`,
+      });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Drops a former name that two resources share. Names joined with "-" could collide (vault `a`
+ * with secret `b-c`, vault `a-b` with secret `c`); the engine refuses such a stack, so it was
+ * never deployed and neither resource has state under that name to keep.
+ */
+function withoutAmbiguousAliases(vaults: readonly ResolvedVault[]): ResolvedVault[] {
+  const count = new Map<string, number>();
+  for (const c of namedChildren(vaults)) {
+    if (c.name.formerly === undefined) continue;
+    const key = `${c.type}::${c.name.formerly}`;
+    count.set(key, (count.get(key) ?? 0) + 1);
+  }
+  const keep = (type: string, n: ResourceName): ResourceName =>
+    n.formerly !== undefined && (count.get(`${type}::${n.formerly}`) ?? 0) > 1
+      ? { name: n.name }
+      : n;
+  return vaults.map((v) => ({
+    ...v,
+    keys: v.keys.map((k) => ({ ...k, resource: keep("key", k.resource) })),
+    secrets: v.secrets.map((s) => ({
+      ...s,
+      resource: keep("secret", s.resource),
+      ...(s.password ? { password: keep("password", s.password) } : {}),
+    })),
+    access: v.access.map((g) => ({ ...g, resource: keep("grant", g.resource) })),
+  }));
+}
