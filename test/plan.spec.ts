@@ -198,7 +198,7 @@ describe("offline plan", () => {
       expect(out).to.include('Offline plan of stack "dev" (dev)');
       expect(out).to.match(/\(azure-native:keyvault:Vault\)/);
       expect(JSON.parse(fs.readFileSync(json, "utf8")).stack).to.equal("dev");
-      expect(fs.readFileSync(md, "utf8")).to.include("## Resources by type");
+      expect(fs.readFileSync(md, "utf8")).to.include("counts by type and the resource tree");
     });
 
     it("exits 2 naming every bad field of an invalid --config file, without a stack trace", async () => {
@@ -239,7 +239,7 @@ describe("offline plan", () => {
       });
     }
 
-    it("reports what changes against a base plan with --compare", async () => {
+    it("reviews a change against a base plan with --compare, and exits 1 on what Azure refuses", async () => {
       const base = tmp("base.json");
       fs.writeFileSync(base, renderJson(dev));
       const c = clone(committedConfig("dev"));
@@ -252,10 +252,11 @@ describe("offline plan", () => {
         "--compare",
         base,
       ]);
-      expect(code).to.equal(EXIT.ok);
-      expect(out).to.match(
-        /~ urn:pulumi:dev::keyvault-estate::.*azure-native:keyvault:Vault::apps \(properties\)/,
-      );
+      // Soft-delete retention is fixed when a vault is created: the review flags it, the plan exits 1.
+      expect(code).to.equal(EXIT.mandatoryViolation);
+      expect(out).to.include("~  update  apps  (azure-native:keyvault:Vault)");
+      expect(out).to.include("properties.softDeleteRetentionInDays: 7 → 14");
+      expect(out).to.include("! immutable (mandatory): Soft-delete retention is fixed");
     });
   });
 });

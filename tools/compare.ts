@@ -208,7 +208,7 @@ function createChange(n: ReportResource): ResourceChange {
   const props = n.inputs.properties as Record<string, unknown> | undefined;
   if ((n.type === TYPES.vault || n.type === TYPES.managedHsm) && props?.createMode === "recover") {
     notes.push(
-      `Recovers the soft-deleted ${n.type === TYPES.vault ? "vault" : "Managed HSM"} \`${String(n.inputs.vaultName ?? n.inputs.name)}\` with its contents (createMode: recover); the deploy fails if no deleted one of that name exists in the location. Set createMode back to default after it has deployed.`,
+      `Recovers the soft-deleted ${n.type === TYPES.vault ? "vault" : "Managed HSM"} \`${String(n.inputs.vaultName ?? n.inputs.name)}\` with its contents (createMode: recover); the deploy fails if no deleted one of that name exists in the location.`,
     );
   }
   return {
