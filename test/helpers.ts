@@ -7,7 +7,7 @@ import { resolveEstate } from "../infra/model/estate";
 import type { ResolvedEstate } from "../infra/model/types";
 import { ConfigError, formatProblem } from "../infra/model/validation";
 import { runProgram } from "../tools/engine";
-import { planStack } from "../tools/plan";
+import { planStack, planStackRun } from "../tools/plan";
 import { PlannedResource } from "../tools/planTypes";
 import { PlanReport } from "../tools/report";
 import { flattenStackConfig, readStackFile } from "../tools/stackFile";
@@ -130,18 +130,24 @@ export type { PlannedResource };
 /** The fixed day committed stacks are planned on in tests, so expiries never depend on the date. */
 export const TEST_DAY = new Date("2026-06-01T00:00:00Z");
 
-const committedPlans = new Map<string, Promise<PlanReport>>();
+type CommittedRun = Awaited<ReturnType<typeof planStackRun>>;
+const committedRuns = new Map<string, Promise<CommittedRun>>();
 
 /**
- * The offline plan of a committed stack (`Pulumi.<stack>.yaml`), planned once per test run and
- * shared by every spec: no pipeline input is present, and the day is `TEST_DAY`. Treat the report
- * as read-only.
+ * The offline plan of a committed stack (`Pulumi.<stack>.yaml`) and its recorded registrations,
+ * planned once per test run and shared by every spec: no pipeline input is present, and the day
+ * is `TEST_DAY`. Treat both as read-only (`clone` before changing anything).
  */
-export function committedPlan(stack: "dev" | "staging" | "prod"): Promise<PlanReport> {
-  let plan = committedPlans.get(stack);
-  if (!plan) {
-    plan = planStack({ stack, root: ROOT, env: {}, now: TEST_DAY });
-    committedPlans.set(stack, plan);
+export function committedRun(stack: "dev" | "staging" | "prod"): Promise<CommittedRun> {
+  let run = committedRuns.get(stack);
+  if (!run) {
+    run = planStackRun({ stack, root: ROOT, env: {}, now: TEST_DAY });
+    committedRuns.set(stack, run);
   }
-  return plan;
+  return run;
+}
+
+/** The offline plan of a committed stack, planned once per test run (see `committedRun`). */
+export async function committedPlan(stack: "dev" | "staging" | "prod"): Promise<PlanReport> {
+  return (await committedRun(stack)).report;
 }

@@ -2,8 +2,19 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { loadPolicyConfig } from "../policies/lib/environments";
-import { cli, EXIT, planStack } from "../tools/plan";
-import { clone, committedConfig, StackConfigDoc, writeStackFile } from "./helpers";
+import { cli, EXIT } from "../tools/plan";
+import { PlannedResource } from "../tools/planTypes";
+import { evaluatePolicies } from "../tools/policyEval";
+import {
+  clone,
+  committedConfig,
+  committedPlan,
+  committedRun,
+  configProblems,
+  StackConfigDoc,
+  TEST_DAY,
+  writeStackFile,
+} from "./helpers";
 
 /** Runs the CLI in-process on a stack file made from `config`; returns the exit code and output. */
 async function planExit(config: StackConfigDoc, stack = "prod") {
@@ -31,7 +42,7 @@ function vaults(c: StackConfigDoc): Vault[] {
 describe("policy pack in the offline plan", () => {
   for (const stack of ["dev", "staging", "prod"]) {
     it(`plans the committed ${stack} stack with no mandatory violation (exit 0)`, async () => {
-      const report = await planStack({ stack, env: {} });
+      const report = await committedPlan(stack as "dev" | "staging" | "prod");
       expect(
         report.policyViolations.filter((v) => v.enforcementLevel === "mandatory"),
       ).to.deep.equal([]);
@@ -53,7 +64,7 @@ describe("policy pack in the offline plan", () => {
   }
 
   it("lets dev relax what dev allows, exiting 0 with advisory findings and their control ids", async () => {
-    const report = await planStack({ stack: "dev", env: {} });
+    const report = await committedPlan("dev");
     expect(report.summary.policyViolations.mandatory).to.equal(0);
     const byPolicy = new Map(report.policyViolations.map((v) => [v.policy, v]));
     // The committed dev stack turns purge protection off, opens public access to an office
@@ -73,8 +84,6 @@ describe("policy pack in the offline plan", () => {
       expect(v!.controls).to.include(control);
       expect(v!.urn).to.match(/^urn:pulumi:dev::keyvault-estate::/);
     }
-    const { code } = await planExit(committedConfig("dev"), "dev");
-    expect(code).to.equal(EXIT.ok);
   });
 
   it("exits 1 on a mandatory violation and names the policy and its controls", async () => {
@@ -86,57 +95,238 @@ describe("policy pack in the offline plan", () => {
   });
 
   describe("a prod stack that weakens a guarded property never plans with exit 0", () => {
-    const weakenings: [string, (c: StackConfigDoc) => void][] = [
-      ["purge protection off", (c) => (vaults(c)[0].purgeProtection = false)],
-      ["a 30-day soft delete", (c) => (vaults(c)[0].softDeleteRetentionInDays = 30)],
-      ["no lock", (c) => (vaults(c)[0].lock = "none")],
-      ["public network access", (c) => (vaults(c)[0].network.publicNetworkAccess = "Enabled")],
-      ["network default Allow", (c) => (vaults(c)[0].network.defaultAction = "Allow")],
-      ["an IP rule", (c) => (vaults(c)[0].network.ipRules = ["203.0.113.0/24"])],
-      ["no private endpoint", (c) => delete vaults(c)[0].network.privateEndpoint],
-      ["an enabledFor* flag", (c) => (vaults(c)[1].enabledForTemplateDeployment = true)],
-      ["a software key", (c) => (vaults(c)[0].keys[0].protection = "software")],
-      ["a 2048-bit RSA key", (c) => (vaults(c)[0].keys[0].size = 2048)],
-      ["a key valid for 1000 days", (c) => (vaults(c)[0].keys[0].expiresInDays = 1000)],
-      ["a P-256K curve", (c) => (vaults(c)[0].keys[1].curve = "P-256K")],
-      ["a secret valid for 400 days", (c) => (vaults(c)[0].secrets[0].expiresInDays = 400)],
-      ["an empty content type", (c) => (vaults(c)[0].secrets[0].contentType = "")],
-      [
-        "a generated secret",
-        (c) => (vaults(c)[0].secrets[0].source = { generate: { length: 32 } }),
-      ],
-      [
-        "Owner on a vault for a non-break-glass principal",
-        (c) =>
+    // Two independent layers, each checked on its own: the model refuses the config (exit 2),
+    // and, should a weak resource reach a plan anyway (another program, a hand edit), the pack's
+    // prod config flags it as mandatory (exit 1). The policy layer is fed the weak resource
+    // directly, so config validation cannot hide a policy that does not fire.
+    const PAYMENTS = "azure-native:keyvault:Vault::payments";
+    type Weakening = {
+      what: string;
+      config: (c: StackConfigDoc) => void;
+      /** The config path the model names; none where only the pack guards it. */
+      path?: string;
+      /** How the weak resource would look, and the policy that must stop it; none for config-only rules. */
+      resource?: (rs: PlannedResource[]) => PlannedResource[];
+      policy?: string;
+    };
+    const props = (r: PlannedResource) => r.inputs.properties as Record<string, unknown>;
+    const acls = (r: PlannedResource) => props(r).networkAcls as Record<string, unknown>;
+    const edit =
+      (suffix: string, change: (r: PlannedResource) => void) => (rs: PlannedResource[]) => {
+        const hit = rs.filter((r) => r.urn.endsWith(suffix));
+        expect(hit, suffix).to.have.length(1);
+        change(hit[0]);
+        return rs;
+      };
+    const drop = (type: string) => (rs: PlannedResource[]) =>
+      rs.filter((r) => !(r.type === type && r.name.startsWith("payments/")));
+    const attrs = (r: PlannedResource) => props(r).attributes as Record<string, number>;
+    const grant = (roleId: string) => (rs: PlannedResource[]) => {
+      const template = rs.find(
+        (r) =>
+          r.type === "azure-native:authorization:RoleAssignment" &&
+          r.name.startsWith("payments/access/vault/"),
+      )!;
+      const principalId = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+      return [
+        ...rs,
+        {
+          ...template,
+          urn: `${template.urn}-weak`,
+          name: `${template.name}-weak`,
+          inputs: {
+            ...template.inputs,
+            principalId,
+            roleDefinitionId: String(template.inputs.roleDefinitionId).replace(/[^/]+$/, roleId),
+          },
+        },
+      ];
+    };
+    const DAY = 86_400;
+    const weakenings: Weakening[] = [
+      {
+        what: "purge protection off",
+        config: (c) => (vaults(c)[0].purgeProtection = false),
+        path: "vaults[0].purgeProtection",
+        resource: edit(PAYMENTS, (r) => delete props(r).enablePurgeProtection),
+        policy: "keyvault-vault-purge-protection",
+      },
+      {
+        what: "a 30-day soft delete",
+        config: (c) => (vaults(c)[0].softDeleteRetentionInDays = 30),
+        path: "vaults[0].softDeleteRetentionInDays",
+        resource: edit(PAYMENTS, (r) => (props(r).softDeleteRetentionInDays = 30)),
+        policy: "keyvault-vault-soft-delete",
+      },
+      {
+        what: "no lock",
+        config: (c) => (vaults(c)[0].lock = "none"),
+        path: "vaults[0].lock",
+        resource: drop("azure-native:authorization:ManagementLockByScope"),
+        policy: "keyvault-vault-management-lock",
+      },
+      {
+        what: "public network access",
+        config: (c) => (vaults(c)[0].network.publicNetworkAccess = "Enabled"),
+        path: "vaults[0].network.publicNetworkAccess",
+        resource: edit(PAYMENTS, (r) => (props(r).publicNetworkAccess = "Enabled")),
+        policy: "keyvault-vault-public-network-disabled",
+      },
+      {
+        what: "network default Allow",
+        config: (c) => (vaults(c)[0].network.defaultAction = "Allow"),
+        path: "vaults[0].network.defaultAction",
+        resource: edit(PAYMENTS, (r) => (acls(r).defaultAction = "Allow")),
+        policy: "keyvault-vault-firewall",
+      },
+      {
+        what: "no private endpoint",
+        config: (c) => delete vaults(c)[0].network.privateEndpoint,
+        path: "vaults[0].network.privateEndpoint",
+        resource: (rs) =>
+          drop("azure-native:network:PrivateDnsZoneGroup")(
+            drop("azure-native:network:PrivateEndpoint")(rs),
+          ),
+        policy: "keyvault-vault-private-endpoint",
+      },
+      {
+        what: "an enabledFor* flag",
+        config: (c) => (vaults(c)[0].enabledForTemplateDeployment = true),
+        resource: edit(PAYMENTS, (r) => (props(r).enabledForTemplateDeployment = true)),
+        policy: "keyvault-vault-enabled-for-flags",
+      },
+      {
+        what: "a software key",
+        config: (c) => (vaults(c)[0].keys[0].protection = "software"),
+        path: "vaults[0].keys[0].protection",
+        resource: edit("Key::payments/keys/cmk-payments-db", (r) => (props(r).kty = "RSA")),
+        policy: "keyvault-key-hsm-backed",
+      },
+      {
+        what: "a 2048-bit RSA key",
+        config: (c) => (vaults(c)[0].keys[0].size = 2048),
+        path: "vaults[0].keys[0].size",
+        resource: edit("Key::payments/keys/cmk-payments-db", (r) => (props(r).keySize = 2048)),
+        policy: "keyvault-key-rsa-minimum-size",
+      },
+      {
+        what: "a key valid for 1000 days",
+        config: (c) => (vaults(c)[0].keys[0].expiresInDays = 1000),
+        path: "vaults[0].keys[0].expiresInDays",
+        resource: edit(
+          "Key::payments/keys/cmk-payments-db",
+          (r) => (attrs(r).expires = TEST_DAY.getTime() / 1000 + 1000 * DAY),
+        ),
+        policy: "keyvault-key-max-validity",
+      },
+      {
+        what: "a P-256K curve",
+        config: (c) => (vaults(c)[0].keys[1].curve = "P-256K"),
+        resource: edit(
+          "Key::payments/keys/receipt-signing",
+          (r) => (props(r).curveName = "P-256K"),
+        ),
+        policy: "keyvault-key-ec-allowed-curves",
+      },
+      {
+        what: "a secret valid for 400 days",
+        config: (c) => (vaults(c)[0].secrets[0].expiresInDays = 400),
+        path: "vaults[0].secrets[0].expiresInDays",
+        resource: edit(
+          "Secret::payments/secrets/db-password",
+          (r) => (attrs(r).expires = TEST_DAY.getTime() / 1000 + 400 * DAY),
+        ),
+        policy: "keyvault-secret-max-validity",
+      },
+      {
+        what: "an empty content type",
+        config: (c) => (vaults(c)[0].secrets[0].contentType = ""),
+        path: "vaults[0].secrets[0].contentType",
+        resource: edit("Secret::payments/secrets/db-password", (r) => (props(r).contentType = "")),
+        policy: "keyvault-secret-content-type",
+      },
+      {
+        // A policy cannot see where a value came from: only the model guards this.
+        what: "a generated secret",
+        config: (c) => (vaults(c)[0].secrets[0].source = { generate: { length: 32 } }),
+        path: "vaults[0].secrets[0].source.generate",
+      },
+      {
+        what: "Owner on a vault for a non-break-glass principal",
+        config: (c) =>
           vaults(c)[0].access.push({
             principalId: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
             principalType: "User",
             role: "Owner",
             scope: "vault",
           }),
-      ],
-      [
-        "Key Vault Administrator for a non-break-glass principal",
-        (c) =>
+        path: "vaults[0].access[4].role",
+        resource: grant("8e3af657-a8ff-443c-a75c-2fe8c4bcb635"),
+        policy: "authorization-role-assignment-no-privileged-at-vault",
+      },
+      {
+        what: "Key Vault Administrator for a non-break-glass principal",
+        config: (c) =>
           vaults(c)[1].access.push({
             principalId: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
             principalType: "Group",
             role: "Key Vault Administrator",
             scope: "vault",
           }),
-      ],
-      [
-        "a Log Analytics retention of 90 days",
-        (c) => (c["keyvault-estate:diagnostics"] = { logAnalytics: { retentionInDays: 90 } }),
-      ],
+        path: "vaults[1].access[2].role",
+        resource: grant("00482a5a-887f-4fb3-b363-3b7fe8e74483"),
+        policy: "authorization-role-assignment-key-vault-administrator-allow-list",
+      },
+      {
+        what: "a Log Analytics retention of 90 days",
+        config: (c) =>
+          (c["keyvault-estate:diagnostics"] = { logAnalytics: { retentionInDays: 90 } }),
+        path: "diagnostics.logAnalytics.retentionInDays",
+        resource: edit(
+          "Workspace::estate/sinks/workspace",
+          (r) => ((r.inputs as Record<string, unknown>).retentionInDays = 90),
+        ),
+        policy: "operationalinsights-workspace-retention",
+      },
     ];
-    for (const [what, weaken] of weakenings) {
-      it(`stops ${what}`, async () => {
-        const c = clone(committedConfig("prod"));
-        weaken(c);
-        const { code, out, err } = await planExit(c);
-        expect([EXIT.invalid, EXIT.mandatoryViolation], `${out}${err}`).to.include(code);
-      });
+    let resources: readonly PlannedResource[];
+    before(async () => {
+      resources = (await committedRun("prod")).resources;
+    });
+    for (const w of weakenings) {
+      it(
+        w.path
+          ? `stops ${w.what}: the model names ${w.path}`
+          : `lets the model accept ${w.what}, leaving it to the pack`,
+        () => {
+          const c = clone(committedConfig("prod"));
+          w.config(c);
+          const found = configProblems(c);
+          if (w.path === undefined) expect(found).to.deep.equal([]);
+          else
+            expect(
+              found.some((p) => p.startsWith(`${w.path}: `)),
+              found.join("\n"),
+            ).to.equal(true);
+        },
+      );
+      if (w.resource && w.policy) {
+        const { resource, policy } = w;
+        it(`stops ${w.what}: ${policy} is mandatory in prod`, () => {
+          const weak = resource(clone(resources) as PlannedResource[]);
+          const violations = evaluatePolicies(weak, loadPolicyConfig("prod"), { now: TEST_DAY });
+          expect(
+            violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policy),
+          ).to.include(policy);
+          // The same resources unweakened pass that policy.
+          const clean = evaluatePolicies(
+            clone(resources) as PlannedResource[],
+            loadPolicyConfig("prod"),
+            { now: TEST_DAY },
+          );
+          expect(clean.map((v) => v.policy)).not.to.include(policy);
+        });
+      }
     }
   });
 

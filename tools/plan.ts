@@ -2,15 +2,17 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import program from "../infra/index";
-import { parseStackConfig } from "../infra/config";
-import { setClock, startOfUtcDay } from "../infra/clock";
-import { assertSecretSourcesStorable, isPresent, secretSourceRefs } from "../infra/secretSources";
-import { ConfigError } from "../infra/validation";
+import { resolveEstate } from "../infra/model/estate";
+import { PROJECT } from "../infra/model/names";
+import { startOfUtcDay } from "../infra/model/time";
+import { ConfigError } from "../infra/model/validation";
+import { isPresent } from "../infra/sources";
 import { buildAccessMatrix } from "./accessMatrix";
-import { comparePlans, renderComparison } from "./compare";
-import { PROJECT_NAME, runProgram } from "./engine";
+import { comparePlans, hasMandatoryRisk, planReportProblem } from "./compare";
+import { runProgram } from "./engine";
 import { loadPolicyConfig } from "../policies/lib/environments";
 import { evaluatePolicies } from "./policyEval";
+import { AzurePolicyInputError, azurePolicyWhatIf } from "./azurePolicy";
 import {
   buildReport,
   PlanReport,
@@ -19,6 +21,8 @@ import {
   renderMarkdown,
   RequiredInput,
 } from "./report";
+import { outputsOverwritingBase, userPath } from "./review/files";
+import { PlannedResource } from "./planTypes";
 import { readStackFile, StackFileError, stackFilePath } from "./stackFile";
 
 /** Exit codes of `npm run plan` (DESIGN.md contract 5). */
@@ -26,7 +30,7 @@ export const EXIT = { ok: 0, mandatoryViolation: 1, invalid: 2, internal: 3 } as
 
 export class UsageError extends Error {}
 
-const USAGE = `usage: npm run plan -- --stack <name> [--config <file>] [--json <file>] [--markdown <file>] [--compare <base.json>] [--now <YYYY-MM-DD>]`;
+const USAGE = `usage: npm run plan -- --stack <name> [--config <file>] [--json <file>] [--markdown <file>] [--compare <base.json>] [--now <YYYY-MM-DD>] [--azure-policy <file|folder>]...`;
 
 export interface PlanOptions {
   /** Stack name: reads `Pulumi.<stack>.yaml` unless `configFile` is given. */
@@ -39,31 +43,43 @@ export interface PlanOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** The day new keys are created on (their first expiry). Defaults to today, UTC. */
   readonly now?: Date;
+  /** Exported Azure Policy files or folders (`--azure-policy`), evaluated against the plan. */
+  readonly azurePolicy?: readonly string[];
 }
 
-/** Plans one stack offline: validates its config, runs the program under emulation, builds the report. */
+/** Plans one stack offline: resolves its model, runs the program under emulation, builds the report. */
 export async function planStack(opts: PlanOptions): Promise<PlanReport> {
+  return (await planStackRun(opts)).report;
+}
+
+/** `planStack`, also returning the recorded registrations the report was built from. */
+export async function planStackRun(
+  opts: PlanOptions,
+): Promise<{ report: PlanReport; resources: readonly PlannedResource[] }> {
   const root = opts.root ?? path.resolve(__dirname, "..");
   const file = opts.configFile ?? stackFilePath(root, opts.stack);
   const stackConfig = readStackFile(file);
-  // Validate before anything is registered; the program validates again with the same function.
-  const config = parseStackConfig(stackConfig.flat);
   // A fixed day, not the wall clock, so one day's plans of one config are byte-identical.
-  const day = startOfUtcDay(opts.now ?? new Date());
-  const restoreClock = setClock(() => day);
+  const now = startOfUtcDay(opts.now ?? new Date());
+  // Resolve before anything is registered (a ConfigError exits 2); the program resolves the same
+  // input again to the same model, as it does in `pulumi up`.
+  const estate = resolveEstate({
+    config: stackConfig.flat,
+    secretKeys: stackConfig.secretKeys,
+    now,
+  });
   const env = opts.env ?? process.env;
-  // Config sources must be `secure:`, and secrets need a vault that holds them (exit 2 otherwise).
-  assertSecretSourcesStorable(config, stackConfig.secretKeys, stackConfig.flat);
   // The plan is a dry run that reads no secret value: every env and config source is a secret
   // placeholder (refused outside a dry run), and `requiredInputs` says which ones are missing.
-  const run = await runProgram(opts.stack, stackConfig, () => program({ offline: true, env }), {
-    preview: true,
-  }).finally(() => {
-    setClock(restoreClock);
-  });
+  const run = await runProgram(
+    opts.stack,
+    stackConfig,
+    () => program({ offline: true, env, now, secretKeys: stackConfig.secretKeys }),
+    { preview: true },
+  );
 
   const sourceInputs = { env, config: stackConfig.flat };
-  const requiredInputs: RequiredInput[] = secretSourceRefs(config).map((r) => ({
+  const requiredInputs: RequiredInput[] = estate.secretSources.map((r) => ({
     kind: r.kind,
     name: r.name,
     vault: r.vault,
@@ -72,19 +88,28 @@ export async function planStack(opts: PlanOptions): Promise<PlanReport> {
   }));
   // The same policy objects and per-environment config `pulumi preview --policy-pack` uses, judged
   // at the same fixed day the program computed expiries from.
-  const policyViolations = evaluatePolicies(run.resources, loadPolicyConfig(config.environment), {
-    now: day,
+  const policyViolations = evaluatePolicies(run.resources, loadPolicyConfig(estate.environment), {
+    now,
   });
-  return buildReport({
-    project: PROJECT_NAME,
+  // The organisation's own Azure Policy, judged on the same resources and day (a bad file exits 2).
+  const azurePolicy = opts.azurePolicy?.length
+    ? azurePolicyWhatIf(opts.azurePolicy, run.resources, {
+        now,
+        subscriptionId: stackConfig.flat["azure-native:subscriptionId"],
+      })
+    : undefined;
+  const report = buildReport({
+    project: PROJECT,
     stack: opts.stack,
-    environment: config.environment,
+    environment: estate.environment,
     resources: run.resources,
     outputs: run.outputs,
     policyViolations,
-    access: buildAccessMatrix(config.vaults, run.resources),
+    access: buildAccessMatrix(estate.vaults, run.resources),
     requiredInputs,
+    azurePolicy,
   });
+  return { report, resources: run.resources };
 }
 
 /** Runs the CLI with `argv`; returns the exit code. Writes the console report to `out`. */
@@ -95,22 +120,34 @@ export async function cli(
 ): Promise<number> {
   try {
     const { values } = parseUsage(argv);
-    const report = await planStack({
+    const files = userFiles(values);
+    // Read the base before planning: a bad base exits 2 and nothing is written.
+    const base = files.compare ? readBase(files.compare) : undefined;
+    const planned = await planStack({
       stack: values.stack,
-      configFile: values.config,
+      configFile: files.config,
       now: values.now,
+      azurePolicy: values["azure-policy"]?.map((p) => userPath(p)),
     });
+    const report = base ? { ...planned, comparison: comparePlans(base, planned) } : planned;
     out(renderConsole(report));
-    if (values.json) writeFile(values.json, renderJson(report));
-    if (values.markdown) writeFile(values.markdown, renderMarkdown(report));
-    if (values.compare) out(renderComparison(comparePlans(readBase(values.compare), report)));
-    return report.summary.policyViolations.mandatory > 0 ? EXIT.mandatoryViolation : EXIT.ok;
+    if (files.json) writeFile(files.json, renderJson(report));
+    if (files.markdown) writeFile(files.markdown, renderMarkdown(report));
+    const blocked =
+      report.summary.policyViolations.mandatory > 0 ||
+      (report.comparison !== undefined && hasMandatoryRisk(report.comparison)) ||
+      (report.azurePolicy?.summary.mandatory ?? 0) > 0;
+    return blocked ? EXIT.mandatoryViolation : EXIT.ok;
   } catch (e) {
     if (e instanceof ConfigError) {
       err(`error: ${e.message}\n`);
       return EXIT.invalid;
     }
-    if (e instanceof UsageError || e instanceof StackFileError) {
+    if (
+      e instanceof UsageError ||
+      e instanceof StackFileError ||
+      e instanceof AzurePolicyInputError
+    ) {
       err(`error: ${e.message}\n`);
       return EXIT.invalid;
     }
@@ -132,6 +169,7 @@ function parseUsage(argv: readonly string[]) {
         markdown: { type: "string" },
         compare: { type: "string" },
         now: { type: "string" },
+        "azure-policy": { type: "string", multiple: true },
       },
       strict: true,
       allowPositionals: false,
@@ -160,12 +198,48 @@ function writeFile(file: string, text: string): void {
   }
 }
 
+/** The file flags, resolved where the user typed the command; refuses an output that is the base. */
+function userFiles(values: {
+  config?: string;
+  json?: string;
+  markdown?: string;
+  compare?: string;
+}) {
+  const at = (f: string | undefined) => (f === undefined ? undefined : userPath(f));
+  const files = {
+    config: at(values.config),
+    json: at(values.json),
+    markdown: at(values.markdown),
+    compare: at(values.compare),
+  };
+  if (files.compare) {
+    const clash = outputsOverwritingBase(
+      { "--json": files.json, "--markdown": files.markdown },
+      files.compare,
+    );
+    if (clash.length > 0) {
+      throw new UsageError(
+        `${clash.join(" and ")} would overwrite the base plan ${values.compare} that --compare reads: write the new plan to another file`,
+      );
+    }
+  }
+  return files;
+}
+
 function readBase(file: string): PlanReport {
+  let parsed: unknown;
   try {
-    return JSON.parse(fs.readFileSync(file, "utf8")) as PlanReport;
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch {
     throw new UsageError(`--compare: cannot read a JSON plan report from ${file}`);
   }
+  const problem = planReportProblem(parsed);
+  if (problem) {
+    throw new UsageError(
+      `--compare: ${file} is not a plan report (${problem}); write one with npm run plan -- --stack <name> --json <file>`,
+    );
+  }
+  return parsed as PlanReport;
 }
 
 if (require.main === module) {

@@ -1,4 +1,14 @@
-import { PlannedAlias, PlannedResource, PolicyViolation } from "./planTypes";
+import { policies } from "../policies/pack";
+import {
+  AzurePolicyReport,
+  renderAzurePolicyBlockers,
+  renderAzurePolicyConsole,
+  renderAzurePolicyMarkdown,
+} from "./azurePolicy";
+import { PlannedResource, PolicyViolation } from "./planTypes";
+import { renderDiagram } from "./review/diagram";
+import { mandatoryRisks, renderChangesConsole, renderChangesMarkdown } from "./review/render";
+import type { PlanComparison } from "./review/types";
 
 /** One row of the access matrix: who can do what, where. */
 export interface AccessEntry {
@@ -40,6 +50,10 @@ export interface PlanReport {
   readonly access: readonly AccessEntry[];
   readonly requiredInputs: readonly RequiredInput[];
   readonly outputs: Readonly<Record<string, unknown>>;
+  /** With `--compare`: the change review against the base plan (DESIGN.md contract 7). */
+  readonly comparison?: PlanComparison;
+  /** With `--azure-policy`: the organisation's Azure Policy evaluated against the plan. */
+  readonly azurePolicy?: AzurePolicyReport;
 }
 
 export interface ReportResource {
@@ -53,7 +67,7 @@ export interface ReportResource {
   readonly retainOnDelete: boolean;
   readonly deleteBeforeReplace: boolean;
   readonly replaceOnChanges: readonly string[];
-  readonly aliases: readonly PlannedAlias[];
+  readonly aliases: readonly string[];
   readonly id?: string;
   readonly inputs: Readonly<Record<string, unknown>>;
 }
@@ -69,6 +83,7 @@ export function buildReport(args: {
   policyViolations: readonly PolicyViolation[];
   access: readonly AccessEntry[];
   requiredInputs: readonly RequiredInput[];
+  azurePolicy?: AzurePolicyReport;
 }): PlanReport {
   const byType: Record<string, number> = {};
   for (const r of args.resources) byType[r.type] = (byType[r.type] ?? 0) + 1;
@@ -111,6 +126,7 @@ export function buildReport(args: {
     access: args.access,
     requiredInputs: args.requiredInputs,
     outputs: args.outputs,
+    ...(args.azurePolicy ? { azurePolicy: args.azurePolicy } : {}),
   };
 }
 
@@ -187,6 +203,8 @@ export function renderConsole(report: PlanReport): string {
       if (v.controls.length > 0) out.push(`      controls: ${v.controls.join(", ")}`);
     }
   }
+  out.push(...renderAzurePolicyConsole(report));
+  if (report.comparison) out.push("", ...renderChangesConsole(report.comparison));
   return `${out.join("\n")}\n`;
 }
 
@@ -194,49 +212,73 @@ function mdCell(v: string): string {
   return v.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
-/** The Markdown report a reviewer reads on a pull request. */
+/** What to do about each pack policy's findings, by policy name (the policies' remediationSteps). */
+const REMEDIATION: ReadonlyMap<string, string> = new Map(
+  policies.map((p) => [p.name, p.remediationSteps]),
+);
+
+const shortName = (urn: string) => urn.split("::").pop() ?? urn;
+
+/** One access entry in words: who, why, what role, where. */
+function accessInWords(a: AccessEntry): string {
+  const description = (a as { description?: unknown }).description;
+  const why = typeof description === "string" ? `, *${mdCell(description)}*,` : "";
+  const scope = a.scope === "vault" ? "the whole vault" : `${a.scope.replace("/", " `")}\``;
+  const notes = (a.notes ?? []).length > 0 ? ` Note: ${mdCell((a.notes ?? []).join("; "))}` : "";
+  return `- **${a.vault}**: ${a.principalType} \`${a.principalId}\`${why} is **${mdCell(a.role)}** on ${scope}.${notes}`;
+}
+
+/**
+ * The Markdown review page a reviewer reads on a pull request: what blocks the deploy, what
+ * changes (with `--compare`), who gets access, the policy findings with their fixes, the inputs
+ * the pipeline must provide, a diagram of the estate, and the counts and resource tree folded at
+ * the end.
+ */
 export function renderMarkdown(report: PlanReport): string {
   const s = report.summary;
+  const mandatoryFindings = report.policyViolations.filter(
+    (v) => v.enforcementLevel === "mandatory",
+  );
+  const blockingRisks = report.comparison ? mandatoryRisks(report.comparison) : [];
+  const blockers =
+    mandatoryFindings.length + blockingRisks.length + (report.azurePolicy?.summary.mandatory ?? 0);
   const out: string[] = [
     `# Offline plan: ${report.project} / ${report.stack} (${report.environment})`,
     "",
-    `${s.resources} resources, ${s.vaults} vault${s.vaults === 1 ? "" : "s"}; ` +
-      `${s.policyViolations.mandatory} mandatory and ${s.policyViolations.advisory} advisory policy findings.`,
-    "",
-    "## Resources by type",
-    "",
-    "| Type | Count |",
-    "| --- | ---: |",
-    ...Object.entries(s.byType).map(([t, n]) => `| \`${t}\` | ${n} |`),
-    "",
-    "## Resource tree",
-    "",
-    "```",
-    ...renderTree(report),
-    "```",
-    "",
-    "## Policy findings",
+    blockers === 0
+      ? "**Nothing blocks the deploy**: no mandatory policy finding" +
+        (report.comparison ? " and no mandatory change risk." : ".")
+      : `**${blockers} finding${blockers === 1 ? "" : "s"} block${blockers === 1 ? "s" : ""} the deploy** (the plan exits 1).`,
     "",
   ];
-  if (report.policyViolations.length === 0) {
-    out.push("None.", "");
-  } else {
-    out.push(
-      "| Level | Policy | Resource | Finding | Controls |",
-      "| --- | --- | --- | --- | --- |",
-    );
-    for (const v of report.policyViolations) {
+  if (blockers > 0) {
+    out.push("## What blocks", "", ...renderAzurePolicyBlockers(report));
+    for (const { change, risk } of blockingRisks) {
       out.push(
-        `| ${v.enforcementLevel} | \`${v.policy}\` | ${v.urn ? `\`${mdCell(v.urn.split("::").pop() ?? v.urn)}\`` : "(stack)"} | ${mdCell(v.message)} | ${mdCell(v.controls.join(", "))} |`,
+        `- ${change.action} \`${change.name}\` (\`${change.type}\`): \`${risk.code}\`. ${mdCell(risk.message)}`,
+      );
+    }
+    for (const v of mandatoryFindings) {
+      const fix = REMEDIATION.get(v.policy);
+      out.push(
+        `- \`${v.policy}\` on ${v.urn ? `\`${mdCell(shortName(v.urn))}\`` : "the stack"}: ${mdCell(v.message)}${fix ? ` **Fix:** ${mdCell(fix)}` : ""}`,
       );
     }
     out.push("");
   }
-  out.push("## Access matrix", "");
+  if (report.comparison) {
+    out.push("## What changes", "", ...renderChangesMarkdown(report.comparison));
+  }
+
+  out.push("## Access", "");
   if (report.access.length === 0) {
     out.push("No role assignments.", "");
   } else {
+    out.push(...report.access.map(accessInWords), "");
+    // The same grants with their exact ids, for a reviewer who checks GUIDs.
     out.push(
+      "## Access matrix",
+      "",
       "| Vault | Principal | Type | Role | Role definition | Scope | Notes |",
       "| --- | --- | --- | --- | --- | --- | --- |",
     );
@@ -247,6 +289,22 @@ export function renderMarkdown(report: PlanReport): string {
     }
     out.push("");
   }
+
+  out.push("## Policy findings", "");
+  if (report.policyViolations.length === 0) {
+    out.push("None.", "");
+  } else {
+    for (const v of report.policyViolations) {
+      const fix = REMEDIATION.get(v.policy);
+      const controls = v.controls.length > 0 ? ` Controls: ${mdCell(v.controls.join(", "))}.` : "";
+      out.push(
+        `- **${v.enforcementLevel}** \`${v.policy}\` on ${v.urn ? `\`${mdCell(shortName(v.urn))}\`` : "the stack"}: ${mdCell(v.message)}${fix ? ` **Fix:** ${mdCell(fix)}` : ""}${controls}`,
+      );
+    }
+    out.push("");
+  }
+
+  out.push(...renderAzurePolicyMarkdown(report));
   out.push("## Inputs the pipeline must provide", "");
   if (report.requiredInputs.length === 0) {
     out.push("None.", "");
@@ -260,5 +318,23 @@ export function renderMarkdown(report: PlanReport): string {
     out.push("");
     if (s.missingInputs > 0) out.push(MISSING_NOTE.trim(), "");
   }
+
+  out.push("## The estate", "", ...renderDiagram(report), "");
+
+  out.push(
+    "<details>",
+    `<summary>${s.resources} resources, ${s.vaults} vault${s.vaults === 1 ? "" : "s"}: counts by type and the resource tree</summary>`,
+    "",
+    "| Type | Count |",
+    "| --- | ---: |",
+    ...Object.entries(s.byType).map(([t, n]) => `| \`${t}\` | ${n} |`),
+    "",
+    "```",
+    ...renderTree(report),
+    "```",
+    "",
+    "</details>",
+    "",
+  );
   return `${out.join("\n")}`;
 }

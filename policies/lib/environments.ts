@@ -1,12 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 
-export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
-
-export function isEnvironment(value: string): value is Environment {
-  return (ENVIRONMENTS as readonly string[]).includes(value);
-}
+// One list of environments for the program and the pack.
+export { ENVIRONMENTS, type Environment } from "../../stacks/baseline";
+import type { Environment } from "../../stacks/baseline";
 
 /** Path of an environment's policy config, the file passed to `--policy-pack-config`. */
 export function policyConfigPath(env: Environment): string {

@@ -12,7 +12,3 @@ export function lastSegment(id: string): string {
   const parts = id.split("/").filter((p) => p.length > 0);
   return (parts[parts.length - 1] ?? "").toLowerCase();
 }
-
-export function formatDays(ms: number): string {
-  return `${Math.round((ms / 86_400_000) * 10) / 10} days`;
-}

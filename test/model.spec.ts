@@ -1,0 +1,164 @@
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { expect } from "chai";
+import {
+  clone,
+  committedConfig,
+  committedPlan,
+  configProblems,
+  resolveCommitted,
+  ROOT,
+  TEST_DAY,
+} from "./helpers";
+
+/** The resolved model (infra/model) and what the layering promises (DESIGN.md, "Resolve once"). */
+
+const STACKS = ["dev", "staging", "prod"] as const;
+
+describe("the resolved estate model", () => {
+  it("reports every problem of a config in one pass, across the schema and cross-object rules", () => {
+    const c = clone(committedConfig("dev"));
+    (c["keyvault-estate:vaults"] as unknown[]).push({
+      name: "hsm",
+      tier: "managedHsm",
+      initialAdminObjectIds: ["4e3d2c1b-0a9f-4e8d-b7c6-a5b4c3d2e1f0"],
+      softDeleteRetentionInDays: 3,
+      secrets: [{ name: "s", source: { env: "S" } }],
+    });
+    expect(configProblems(c)).to.deep.equal([
+      "vaults[1].softDeleteRetentionInDays: must be 7..90",
+      "vaults[1].secrets: a Managed HSM holds keys only; put secrets in a standard or premium vault",
+    ]);
+  });
+
+  it("is a pure function of (config, now): equal inputs, equal models, at any hour of the day", () => {
+    for (const stack of STACKS) {
+      const a = resolveCommitted(stack, new Date("2026-06-01T00:00:00Z"));
+      const b = resolveCommitted(stack, new Date("2026-06-01T23:59:59Z"));
+      expect(b, stack).to.deep.equal(a);
+    }
+  });
+
+  it("is immutable", () => {
+    const estate = resolveCommitted("prod");
+    expect(Object.isFrozen(estate)).to.equal(true);
+    expect(Object.isFrozen(estate.vaults[0].keys[0].rotation)).to.equal(true);
+    expect(() => {
+      (estate.vaults[0] as { name: string }).name = "changed";
+    }).to.throw(TypeError);
+  });
+
+  it("fixes every date from `now`: the creation day's midnight, UTC", () => {
+    const estate = resolveCommitted("prod", new Date("2026-06-01T17:00:00Z"));
+    expect(estate.now).to.deep.equal(TEST_DAY);
+    const key = estate.vaults[0].keys[0];
+    expect(key.expires).to.equal(TEST_DAY.getTime() / 1000 + key.expiresInDays * 86_400);
+  });
+});
+
+describe("the layering", () => {
+  const sources = (dir: string) =>
+    fs
+      .readdirSync(path.join(ROOT, dir), { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => ({
+        file: path.join(dir, f),
+        text: fs.readFileSync(path.join(ROOT, dir, f), "utf8"),
+      }));
+
+  it("keeps the schema, the baselines, zod and the clock out of every component", () => {
+    for (const { file, text } of sources("infra/components")) {
+      const imports = [...text.matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
+      for (const banned of [
+        "../model/config",
+        "../model/keys",
+        "../model/secrets",
+        "../model/access",
+        "../../stacks",
+        "zod",
+      ]) {
+        expect(imports, file).not.to.include(banned);
+      }
+      // Type-only imports of the model's resolved types are the components' contract.
+      for (const i of imports.filter((x) => x.startsWith("../model/"))) {
+        expect(["../model/types", "../model/names"], `${file} imports ${i}`).to.include(i);
+      }
+      expect(text, file).not.to.match(/new Date\(|Date\.now\(|process\.env|pulumi\.Config\(/);
+    }
+  });
+
+  it("reads config, the environment and the clock only in the entry", () => {
+    for (const dir of ["infra/model", "infra/components", "infra/azure"]) {
+      for (const { file, text } of sources(dir)) {
+        expect(text, file).not.to.match(
+          /new Date\(\)|Date\.now\(|process\.env|pulumi\.Config\(|allConfig\(/,
+        );
+      }
+    }
+  });
+
+  it("reads nothing outside the repository", () => {
+    for (const dir of ["infra", "tools", "test", "policies", "stacks"]) {
+      for (const { file, text } of sources(dir).filter((f) => f.file !== "test/model.spec.ts")) {
+        expect(text, file).not.to.match(
+          /["'`]\.\.["'`],\s*["'`]\.\.["'`],\s*["'`]\.\.["'`]|\.\.\/\.\.\/\.\.\/shared|"shared", "azure-policy"/,
+        );
+      }
+    }
+  });
+});
+
+describe("the committed stacks after names were joined with '/'", () => {
+  const sha = (v: unknown) => createHash("sha256").update(canonical(v)).digest("hex");
+  for (const stack of STACKS) {
+    it(`${stack}: every resource of the former plan is there, by URN or by alias, with the same inputs`, async () => {
+      const before = JSON.parse(
+        fs.readFileSync(path.join(ROOT, "test", "fixtures", "v1-plans", `${stack}.json`), "utf8"),
+      ).resources as Record<string, string>;
+      const report = await committedPlan(stack);
+      const byUrn = new Map(report.resources.map((r) => [r.urn, r]));
+      const byAlias = new Map<string, (typeof report.resources)[number]>();
+      for (const r of report.resources) {
+        for (const a of r.aliases) {
+          expect(byAlias.has(a), `two resources alias ${a}`).to.equal(false);
+          byAlias.set(a, r);
+        }
+      }
+      const renamed: string[] = [];
+      for (const [urn, inputs] of Object.entries(before)) {
+        const now = byUrn.get(urn) ?? byAlias.get(urn);
+        expect(now, `${urn} is neither planned nor aliased`).to.not.equal(undefined);
+        expect(sha(now!.inputs), `inputs of ${urn}`).to.equal(inputs);
+        if (now!.urn !== urn) renamed.push(now!.name);
+      }
+      // New since: only the secrets component of each vault (no Azure resource).
+      const added = report.resources.filter((r) => !(r.urn in before) && r.aliases.length === 0);
+      expect(added.map((r) => r.type)).to.deep.equal(
+        added.map(() => "keyvault-estate:secrets:VaultSecrets"),
+      );
+      expect(renamed.length).to.be.greaterThan(0);
+    });
+
+    it(`${stack}: nothing but the estate sits at the stack root`, async () => {
+      const report = await committedPlan(stack);
+      const root = report.resources.find((r) => r.type === "pulumi:pulumi:Stack")!.urn;
+      expect(report.resources.filter((r) => r.parent === root).map((r) => r.type)).to.deep.equal([
+        "keyvault-estate:estate:Estate",
+      ]);
+    });
+  }
+});
+
+/** JSON with sorted keys, as the fixture's digests were taken. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
