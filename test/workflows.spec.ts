@@ -238,7 +238,18 @@ describe("workflows and pipeline", () => {
           "cancel-in-progress": false,
         });
         expect(job.permissions).to.deep.equal({ contents: "read", "id-token": "write" });
-        const up = job.steps!.find((s) => s.uses?.startsWith("pulumi/actions@"));
+        const up = job.steps!.find(
+          (s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up",
+        );
+        // The reviewed unlock step runs before `up`, with the same policy pack and config.
+        const steps = job.steps!;
+        const unlock = steps.findIndex((s) => s.run?.includes("scripts/revoke-under-lock.sh"));
+        expect(unlock, "reviewed unlock step").to.be.greaterThan(-1);
+        expect(unlock).to.be.lessThan(steps.indexOf(up!));
+        expect(steps[unlock].run).to.include(
+          `revoke-under-lock.sh ${stack} --policy-pack policies`,
+        );
+        expect(steps[unlock].run).to.include(`--policy-pack-config policies/config/${stack}.json`);
         expect(up?.with).to.deep.include({
           command: "up",
           "stack-name": stack,

@@ -1,4 +1,5 @@
 import { coveredBy } from "./paths";
+import { UNLOCKABLE_TYPES } from "../lockedDeletes";
 import { PropertyChange, Risk } from "./types";
 
 /**
@@ -55,13 +56,14 @@ export interface LockInfo {
 }
 
 /**
- * What to do when a change deletes something under a CanNotDelete lock. Azure refuses the delete
+ * What happens when a change deletes something under a CanNotDelete lock. Azure refuses the delete
  * with `ScopeLocked`: "A cannot-delete lock on a resource or resource group prevents the deletion
  * of Azure RBAC assignments" and the lock applies to every child and extension resource of the
  * scope, such as diagnostic settings (Microsoft Learn, "Lock your resources to protect your
- * infrastructure", considerations). The prod baseline does not let a stack drop the lock, so no
- * pull request can suspend it; the deploy pipeline's reviewed unlock job deletes the lock, runs
- * `pulumi up`, and the next run puts the lock back.
+ * infrastructure", considerations). The prod baseline does not let a stack drop the lock, so the
+ * deploy job's reviewed unlock step (`scripts/revoke-under-lock.sh`, after the environment's
+ * approval) lifts exactly the locks that cover the deletes it handles (`tools/lockedDeletes.ts`),
+ * runs those deletes alone and restores the locks; anything else under a lock blocks the change.
  */
 export function lockedScopeRemedy(args: {
   readonly type: string;
@@ -74,13 +76,15 @@ export function lockedScopeRemedy(args: {
       : args.type === TYPES.diagnosticSetting
         ? "Deleting this diagnostic setting"
         : "Deleting this resource";
-  const steps =
-    args.environment === "dev"
-      ? "Drop the vault's `lock` in an earlier pull request, deploy, then merge this one."
-      : `A pull request that suspends the lock is refused in ${args.environment}, so the change takes two steps: ` +
-        `(1) review and merge this pull request; its deploy applies the rest and stops at ScopeLocked. ` +
-        `(2) Run the deploy pipeline's reviewed unlock job for \`${args.lock.name}\`: it deletes the lock \`${args.lock.lockName}\`, runs \`pulumi up\`, and the same run recreates the lock.`;
-  return `${what} is a delete under the CanNotDelete lock \`${args.lock.name}\` on its vault: Azure answers ScopeLocked. ${steps}`;
+  const where = `${what} is a delete under the CanNotDelete lock \`${args.lock.name}\` on its vault, which Azure refuses (ScopeLocked) while the lock stands.`;
+  if (!UNLOCKABLE_TYPES.has(args.type)) {
+    return `${where} The deploy's unlock step handles role assignments and diagnostic settings only: remove the lock in an earlier pull request where the baseline allows it, or keep this resource.`;
+  }
+  return (
+    `${where} The ${args.environment} deploy's reviewed unlock step applies it after the environment's approval: ` +
+    `it lifts \`${args.lock.lockName}\` for this delete alone (\`pulumi up --target\`) and restores the lock with ` +
+    `\`pulumi up --refresh\`, whatever happens in between (scripts/revoke-under-lock.sh). Approve that deploy knowing the vault is unlocked for that step.`
+  );
 }
 
 export function lockedScopeRisk(type: string, lock: LockInfo, environment: string): Risk {
@@ -90,7 +94,11 @@ export function lockedScopeRisk(type: string, lock: LockInfo, environment: strin
       `The CanNotDelete lock \`${lock.name}\` is deleted in the same deploy, in no guaranteed order with this delete, which Azure refuses (ScopeLocked) while the lock exists. Remove the lock in an earlier pull request, or rerun the deploy after it fails.`,
     );
   }
-  return mandatory("locked-scope", lockedScopeRemedy({ type, lock, environment }));
+  const message = lockedScopeRemedy({ type, lock, environment });
+  // What the unlock step handles deploys through pull requests alone; anything else would fail.
+  return UNLOCKABLE_TYPES.has(type)
+    ? advisory("locked-scope", message)
+    : mandatory("locked-scope", message);
 }
 
 const STORE_LOSS: Readonly<Record<string, string>> = {

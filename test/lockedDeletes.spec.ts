@@ -1,0 +1,93 @@
+import { expect } from "chai";
+import { lockedDeletes, UNLOCKABLE_TYPES } from "../tools/lockedDeletes";
+
+/** The deploy's unlock step: which deletes a vault lock would stop, and which locks to lift. */
+
+const VAULT =
+  "/subscriptions/8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/resourceGroups/rg-kv-prd/providers/Microsoft.KeyVault/vaults/kv-payments-prd-x1y2z";
+const OTHER = VAULT.replace("kv-payments", "kv-platform");
+const LOCK_ID = `${VAULT}/providers/Microsoft.Authorization/locks/keyvault-estate-do-not-delete`;
+const urn = (type: string, name: string) => `urn:pulumi:prod::keyvault-estate::${type}::${name}`;
+const RA = "azure-native:authorization:RoleAssignment";
+const DS = "azure-native:monitor:DiagnosticSetting";
+const LOCK = "azure-native:authorization:ManagementLockByScope";
+
+/** A `pulumi stack export` document with one CanNotDelete lock on the payments vault. */
+function state(level = "CanNotDelete") {
+  return {
+    version: 3,
+    deployment: {
+      resources: [
+        {
+          urn: urn(`keyvault-estate:vault:KeyVault$${LOCK}`, "payments/lock"),
+          type: LOCK,
+          id: LOCK_ID,
+          inputs: { scope: VAULT, lockName: "keyvault-estate-do-not-delete", level },
+        },
+      ],
+    },
+  };
+}
+
+/** A `pulumi preview --json` document with these delete steps. */
+function preview(...deletes: { type: string; name: string; inputs: Record<string, unknown> }[]) {
+  return {
+    steps: [
+      { op: "same", urn: urn("pulumi:pulumi:Stack", "keyvault-estate-prod") },
+      ...deletes.map((d) => ({
+        op: "delete",
+        urn: urn(d.type, d.name),
+        oldState: { urn: urn(d.type, d.name), type: d.type, inputs: d.inputs },
+      })),
+    ],
+  };
+}
+
+describe("deletes under a vault lock (tools/lockedDeletes.ts)", () => {
+  const revoke = {
+    type: RA,
+    name: "payments/access/secret/db-password/kv-secrets-user/1f2e",
+    inputs: { scope: `${VAULT}/secrets/db-password`, principalId: "1f2e" },
+  };
+
+  it("finds a revoked role assignment under the lock, and the lock to lift", () => {
+    expect(lockedDeletes(preview(revoke), state())).to.deep.equal({
+      locks: [{ urn: state().deployment.resources[0].urn, id: LOCK_ID, scope: VAULT }],
+      targets: [urn(RA, revoke.name)],
+    });
+  });
+
+  it("finds a deleted diagnostic setting of the vault, whatever the ids' letter case", () => {
+    const setting = {
+      type: DS,
+      name: "payments/audit",
+      inputs: { resourceUri: VAULT.toUpperCase() },
+    };
+    expect(lockedDeletes(preview(setting), state()).targets).to.deep.equal([urn(DS, setting.name)]);
+  });
+
+  it("leaves out deletes elsewhere, other types, ReadOnly locks and a lock that goes too", () => {
+    const elsewhere = { ...revoke, name: "platform/x", inputs: { scope: OTHER } };
+    const similarPrefix = { ...revoke, name: "prefix", inputs: { scope: `${VAULT}2` } };
+    const secret = { type: "azure-native:keyvault:Secret", name: "s", inputs: { vaultName: "kv" } };
+    expect(lockedDeletes(preview(elsewhere, similarPrefix, secret), state())).to.deep.equal({
+      locks: [],
+      targets: [],
+    });
+    expect(lockedDeletes(preview(revoke), state("ReadOnly")).targets).to.deep.equal([]);
+    const lockGoes = preview(revoke);
+    lockGoes.steps.push({ op: "delete", urn: state().deployment.resources[0].urn } as never);
+    expect(lockedDeletes(lockGoes, state()).targets).to.deep.equal([]);
+  });
+
+  it("names the document that is not what it should be", () => {
+    expect(() => lockedDeletes({}, state())).to.throw(/--preview: not a `pulumi preview --json`/);
+    expect(() => lockedDeletes(preview(), { version: 3 })).to.throw(
+      /--state: not a `pulumi stack export`/,
+    );
+  });
+
+  it("handles exactly the types the change review treats as applied by the unlock step", () => {
+    expect([...UNLOCKABLE_TYPES].sort()).to.deep.equal([RA, DS]);
+  });
+});
