@@ -179,16 +179,74 @@ const EMULATIONS: Record<string, Emulation> = {
     id: `${str(inputs, "scope")}/providers/Microsoft.Authorization/roleAssignments/${str(inputs, "roleAssignmentName") ?? name}`,
     state: { name: str(inputs, "roleAssignmentName") ?? name },
   }),
-  "azure-native:network:PrivateEndpoint": ({ inputs, name }) => {
+  "azure-native:network:PrivateEndpoint": ({ inputs, name }, stack) => {
     const pe = str(inputs, "privateEndpointName") ?? name;
+    // The address Azure allocates from the subnet: the static one asked for, or a deterministic
+    // one in 10.0.0.0/8 (the emulation knows no subnet ranges). Reported, like Azure does, in the
+    // endpoint's customDnsConfigs for the target's FQDN.
+    const configs = Array.isArray(inputs.ipConfigurations) ? inputs.ipConfigurations : [];
+    const fixed = (configs[0] as { privateIPAddress?: unknown } | undefined)?.privateIPAddress;
+    const h = digest("pe-ip", stack, rgScope(inputs), pe);
+    const ip =
+      typeof fixed === "string"
+        ? fixed
+        : `10.${parseInt(h.slice(0, 2), 16)}.${parseInt(h.slice(2, 4), 16)}.${4 + (parseInt(h.slice(4, 6), 16) % 250)}`;
+    const connections = Array.isArray(inputs.privateLinkServiceConnections)
+      ? (inputs.privateLinkServiceConnections as {
+          privateLinkServiceId?: unknown;
+          groupIds?: unknown;
+        }[])
+      : [];
+    const target =
+      String(connections[0]?.privateLinkServiceId ?? "")
+        .split("/")
+        .pop() ?? "";
+    const group = Array.isArray(connections[0]?.groupIds) ? String(connections[0].groupIds[0]) : "";
+    const fqdn = `${target}.${group === "managedhsm" ? "managedhsm.azure.net" : "vault.azure.net"}`;
     return {
       id: `${rgScope(inputs)}/providers/Microsoft.Network/privateEndpoints/${pe}`,
-      state: { name: pe },
+      state: {
+        name: pe,
+        customDnsConfigs: [{ fqdn, ipAddresses: [ip] }],
+        networkInterfaces: [
+          {
+            id: `${rgScope(inputs)}/providers/Microsoft.Network/networkInterfaces/${pe}.nic.${h.slice(0, 8)}`,
+          },
+        ],
+      },
     };
   },
   "azure-native:network:PrivateDnsZoneGroup": ({ inputs, name }) => ({
     id: `${rgScope(inputs)}/providers/Microsoft.Network/privateEndpoints/${str(inputs, "privateEndpointName")}/privateDnsZoneGroups/${str(inputs, "privateDnsZoneGroupName") ?? name}`,
     state: { name: str(inputs, "privateDnsZoneGroupName") ?? name },
+  }),
+  // Usage insights (infra/components/insights.ts, expiryEvents.ts).
+  "azure-native:operationalinsights:SavedSearch": ({ inputs, name }) => ({
+    id: `${rgScope(inputs)}/providers/Microsoft.OperationalInsights/workspaces/${str(inputs, "workspaceName")}/savedSearches/${str(inputs, "savedSearchId") ?? name}`,
+    state: { name: str(inputs, "savedSearchId") ?? name },
+  }),
+  "azure-native:monitor:ActionGroup": ({ inputs, name }) => ({
+    id: `${rgScope(inputs)}/providers/Microsoft.Insights/actionGroups/${str(inputs, "actionGroupName") ?? name}`,
+    state: { name: str(inputs, "actionGroupName") ?? name },
+  }),
+  "azure-native:monitor:ScheduledQueryRule": ({ inputs, name }) => ({
+    id: `${rgScope(inputs)}/providers/Microsoft.Insights/scheduledQueryRules/${str(inputs, "ruleName") ?? name}`,
+    state: { name: str(inputs, "ruleName") ?? name },
+  }),
+  "azure-native:eventgrid:SystemTopic": ({ inputs, name }, stack) => {
+    const topic = str(inputs, "systemTopicName") ?? name;
+    return {
+      id: `${rgScope(inputs)}/providers/Microsoft.EventGrid/systemTopics/${topic}`,
+      state: { name: topic, metricResourceId: guidFrom(`${stack}/${topic}`) },
+    };
+  },
+  "azure-native:eventgrid:SystemTopicEventSubscription": ({ inputs, name }) => ({
+    id: `${rgScope(inputs)}/providers/Microsoft.EventGrid/systemTopics/${str(inputs, "systemTopicName")}/eventSubscriptions/${str(inputs, "eventSubscriptionName") ?? name}`,
+    state: { name: str(inputs, "eventSubscriptionName") ?? name },
+  }),
+  "azure-native:applicationinsights:Workbook": ({ inputs, name }) => ({
+    id: `${rgScope(inputs)}/providers/Microsoft.Insights/workbooks/${str(inputs, "resourceName") ?? name}`,
+    state: { name: str(inputs, "resourceName") ?? name },
   }),
   "random:index/randomString:RandomString": ({ inputs, name }, stack, identity) => {
     const length = typeof inputs.length === "number" ? inputs.length : 8;

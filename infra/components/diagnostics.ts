@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as storage from "@pulumi/azure-native/storage";
 import { ESTATE_NAMES, storageAccountName, SUFFIX_LENGTH } from "../model/names";
-import type { ResolvedSinks, Tags } from "../model/types";
+import type { ResolvedDiagnosticSetting, ResolvedLock, ResolvedSinks, Tags } from "../model/types";
 import { aliasesFor } from "./aliases";
 
 /** Arguments of `AuditSinks`. */
@@ -49,15 +50,17 @@ export class AuditSinks extends pulumi.ComponentResource {
           features: { disableLocalAuth: true },
           tags: args.tags,
         },
-        { parent: this, aliases: aliasesFor(ESTATE_NAMES.workspace) },
+        // protect (prod): the audit trail outlives any change to the program (model/sinks.ts).
+        { parent: this, aliases: aliasesFor(ESTATE_NAMES.workspace), protect: sinks.protect },
       );
       this.workspaceId = workspace.id;
+      sinkLock(sinks.workspaceLock, workspace.id, this);
     } else {
       this.workspaceId = pulumi.output(sinks.workspace.id);
     }
 
     this.storageAccountId = sinks.archive.create
-      ? this.createArchive(args, sinks.archive)
+      ? this.createArchive(args, sinks.archive, sinks)
       : pulumi.output(sinks.archive.id);
 
     this.eventHub = sinks.eventHub;
@@ -71,6 +74,7 @@ export class AuditSinks extends pulumi.ComponentResource {
   private createArchive(
     args: AuditSinksArgs,
     archive: { readonly retentionInDays: number; readonly sku: string },
+    sinks: ResolvedSinks,
   ) {
     const suffix = new random.RandomString(
       ESTATE_NAMES.archiveSuffix.name,
@@ -106,8 +110,10 @@ export class AuditSinks extends pulumi.ComponentResource {
         },
         tags: args.tags,
       },
-      { parent: this, aliases: aliasesFor(ESTATE_NAMES.archive) },
+      // protect (prod): the audit trail outlives any change to the program (model/sinks.ts).
+      { parent: this, aliases: aliasesFor(ESTATE_NAMES.archive), protect: sinks.protect },
     );
+    sinkLock(sinks.archiveLock, account.id, this);
     new storage.ManagementPolicy(
       ESTATE_NAMES.archiveLifecycle.name,
       {
@@ -143,25 +149,48 @@ export class AuditSinks extends pulumi.ComponentResource {
   }
 }
 
-/** Creates the diagnostic setting that sends a vault's or pool's audit logs to every sink. */
-export function auditDiagnosticSetting(
-  name: string,
+/** The CanNotDelete lock of a sink created here, when the model asks for one. */
+function sinkLock(
+  lock: ResolvedLock | undefined,
+  scope: pulumi.Output<string>,
+  parent: pulumi.Resource,
+): void {
+  if (!lock) return;
+  new authorization.ManagementLockByScope(
+    lock.resource.name,
+    { scope, lockName: lock.name, level: lock.level, notes: lock.notes },
+    { parent },
+  );
+}
+
+/**
+ * One diagnostic setting of a vault or pool: its log category groups or categories and metrics, to
+ * the estate's sinks (`estateSinks`: the workspace with `Dedicated` tables, the archive and the
+ * Event Hub stream, if configured) or to the destinations it names.
+ */
+export function diagnosticSetting(
+  spec: ResolvedDiagnosticSetting,
   resourceUri: pulumi.Input<string>,
   sinks: AuditSinks,
   opts: pulumi.CustomResourceOptions,
 ): monitor.DiagnosticSetting {
+  const workspaceId = spec.estateSinks ? sinks.workspaceId : spec.workspaceId;
+  const eventHub = spec.estateSinks ? sinks.eventHub : spec.eventHub;
   return new monitor.DiagnosticSetting(
-    name,
+    spec.resource.name,
     {
-      name: "keyvault-estate-audit",
+      name: spec.name,
       resourceUri,
-      logs: [{ categoryGroup: sinks.categoryGroup, enabled: true }],
-      metrics: [{ category: "AllMetrics", enabled: true }],
-      workspaceId: sinks.workspaceId,
-      logAnalyticsDestinationType: "Dedicated",
-      storageAccountId: sinks.storageAccountId,
-      eventHubAuthorizationRuleId: sinks.eventHub?.authorizationRuleId,
-      eventHubName: sinks.eventHub?.name,
+      logs: [
+        ...spec.categoryGroups.map((categoryGroup) => ({ categoryGroup, enabled: true })),
+        ...spec.categories.map((category) => ({ category, enabled: true })),
+      ],
+      metrics: spec.metrics.map((category) => ({ category, enabled: true })),
+      workspaceId,
+      logAnalyticsDestinationType: workspaceId ? spec.logAnalyticsDestinationType : undefined,
+      storageAccountId: spec.estateSinks ? sinks.storageAccountId : spec.storageAccountId,
+      eventHubAuthorizationRuleId: eventHub?.authorizationRuleId,
+      eventHubName: eventHub?.name,
     },
     opts,
   );

@@ -1,13 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
+import { WEBHOOK_SOURCE } from "../model/insights";
 import { ESTATE_NAMES } from "../model/names";
 import type { ResolvedEstate } from "../model/types";
 import { VaultAccess } from "./access";
 import { aliasesFor } from "./aliases";
 import { AuditSinks } from "./diagnostics";
-import { VaultKeys } from "./keys";
+import { VaultExpiryEvents } from "./expiryEvents";
+import { Insights } from "./insights";
+import { KeyIds, VaultKeys } from "./keys";
 import { ManagedHsmPool } from "./managedHsm";
 import { VaultSecrets } from "./secrets";
+import { PrivateEndpointOutputs, privateEndpointsOf } from "./storeGuards";
 import { KeyVault } from "./vault";
 
 /** Arguments of an `Estate`: the resolved model and what the entry read for it. */
@@ -20,15 +24,36 @@ export interface EstateArgs {
   readonly secretValues: Readonly<Record<string, Readonly<Record<string, pulumi.Output<string>>>>>;
 }
 
-/** What a stack exports per vault: never a secret value. */
+/** What a consumer reads about one secret. Never its value. */
+export interface SecretIds {
+  /** `https://<vault>.vault.azure.net/secrets/<name>`: what `@Microsoft.KeyVault(SecretUri=…)` takes. */
+  readonly versionlessUri: pulumi.Output<string>;
+  /** `/subscriptions/…/vaults/<vault>/secrets/<name>`. */
+  readonly resourceId: pulumi.Output<string>;
+}
+
+/**
+ * What a stack exports per vault, for other stacks to read (`StackReference`; README, "Consuming
+ * the estate from other stacks"): never a secret value.
+ */
 export interface VaultOutputs {
   readonly name: pulumi.Output<string>;
+  /** The vault's (or pool's) ARM id; `resourceId` is the same value under AVM's name. */
   readonly id: pulumi.Output<string>;
+  readonly resourceId: pulumi.Output<string>;
   readonly uri: pulumi.Output<string>;
+  readonly resourceGroupName: pulumi.Output<string>;
+  readonly location: pulumi.Output<string>;
   /** Versionless key URIs by key name (empty for a Managed HSM: its keys are data-plane only). */
   readonly keys: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Per key: versioned and versionless URIs and ARM ids. */
+  readonly keyIds: Readonly<Record<string, KeyIds>>;
   /** Versionless secret URIs by secret name; never a value. */
   readonly secrets: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Per secret: its versionless URI and ARM id. */
+  readonly secretIds: Readonly<Record<string, SecretIds>>;
+  /** Per private endpoint (by its Azure name): its ARM id and private IP addresses. */
+  readonly privateEndpoints: Readonly<Record<string, PrivateEndpointOutputs>>;
 }
 
 /** The stack outputs of an estate. */
@@ -79,6 +104,22 @@ export class Estate extends pulumi.ComponentResource {
       { parent: this, aliases: aliasesFor(ESTATE_NAMES.sinks) },
     );
 
+    // Usage insights over the audit logs (off in dev unless the stack turns them on).
+    const webhookUrl = args.secretValues[WEBHOOK_SOURCE.vault]?.[WEBHOOK_SOURCE.secret];
+    const insights = estate.insights
+      ? new Insights(
+          estate.insights.names.component,
+          {
+            insights: estate.insights,
+            resourceGroupName: group.name,
+            location: estate.location,
+            workspaceId: this.sinks.workspaceId,
+            webhookUrl,
+          },
+          { parent: this },
+        )
+      : undefined;
+
     const vaults: Record<string, KeyVault | ManagedHsmPool> = {};
     const outputs: Record<string, VaultOutputs> = {};
     for (const spec of estate.vaults) {
@@ -94,12 +135,33 @@ export class Estate extends pulumi.ComponentResource {
       };
       const n = spec.names;
       let keyUris: VaultOutputs["keys"] = {};
+      let keyIds: VaultOutputs["keyIds"] = {};
       let secretUris: VaultOutputs["secrets"] = {};
       let keys: VaultKeys["keys"] = {};
       let secrets: VaultSecrets["secrets"] = {};
       let store: KeyVault | ManagedHsmPool;
       if (spec.kind === "vault") {
         const vault = new KeyVault(n.component, storeArgs, { parent: this });
+        const expiry = estate.insights?.expiry;
+        const events = expiry?.vaults.find((e) => e.vault === spec.name);
+        if (insights && expiry && events) {
+          // Before the keys and secrets: Key Vault notifies only for versions created after it.
+          new VaultExpiryEvents(
+            events.names.component,
+            {
+              events,
+              expiry,
+              vaultId: vault.id,
+              resourceGroupName: group.name,
+              location: estate.location,
+              tags: spec.tags,
+              actionGroupId: insights.actionGroupId,
+              webhookUrl,
+              writes: vault.writes,
+            },
+            { parent: vault },
+          );
+        }
         const vaultKeys = new VaultKeys(
           n.keys.name,
           { vault, keys: spec.keys },
@@ -115,7 +177,7 @@ export class Estate extends pulumi.ComponentResource {
           },
           { parent: vault },
         );
-        ({ keys, keyUris } = vaultKeys);
+        ({ keys, keyUris, keyIds } = vaultKeys);
         ({ secrets, secretUris } = vaultSecrets);
         store = vault;
       } else {
@@ -127,12 +189,25 @@ export class Estate extends pulumi.ComponentResource {
         { vault: spec.name, grants: spec.access, vaultId: store.id, keys, secrets },
         { parent: store, aliases: aliasesFor(n.access) },
       );
+      const location: pulumi.Output<string | undefined> =
+        store instanceof KeyVault ? store.vault.location : store.pool.location;
       outputs[spec.name] = {
         name: store.vaultName,
         id: store.id,
+        resourceId: store.id,
         uri: store.uri,
+        resourceGroupName: group.name,
+        location: location.apply((l) => l ?? estate.location),
         keys: keyUris,
+        keyIds,
         secrets: secretUris,
+        secretIds: Object.fromEntries(
+          Object.entries(secrets).map(([secret, resource]) => [
+            secret,
+            { versionlessUri: secretUris[secret], resourceId: resource.id },
+          ]),
+        ),
+        privateEndpoints: privateEndpointsOf(store),
       };
     }
     this.vaults = vaults;

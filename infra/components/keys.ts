@@ -17,7 +17,8 @@ const days = (n: number) => `P${n}D`;
  * epoch) of the first version, which the model computed from the run's day;
  * `rotationPolicy.attributes.expiryTime` is a duration that Key Vault applies to every version it
  * creates by rotation. Only creation uses the first: the key PUT is "create if not exist", and once
- * the policy rotates the key, Azure itself moves `expires` forward.
+ * the policy rotates the key, Azure itself moves `expires` forward. `enabled` and `notBefore` are
+ * creation-time too, for the same reason: a later change never reaches Azure (see `VaultKeys`).
  */
 export function keyProperties(spec: ResolvedKey): inputs.keyvault.KeyPropertiesArgs {
   const rotateTrigger =
@@ -30,8 +31,9 @@ export function keyProperties(spec: ResolvedKey): inputs.keyvault.KeyPropertiesA
     ...(spec.curve !== undefined ? { curveName: spec.curve } : {}),
     keyOps: [...spec.ops],
     attributes: {
-      enabled: true,
+      enabled: spec.enabled !== false,
       expires: spec.expires,
+      ...(spec.notBefore !== undefined ? { notBefore: spec.notBefore } : {}),
       ...(spec.exportable !== undefined ? { exportable: spec.exportable } : {}),
     },
     rotationPolicy: {
@@ -45,6 +47,33 @@ export function keyProperties(spec: ResolvedKey): inputs.keyvault.KeyPropertiesA
       ],
     },
     ...(spec.releasePolicy ? { releasePolicy: { ...spec.releasePolicy } } : {}),
+  };
+}
+
+/** What a consumer reads about one key: its URIs and ARM ids, with and without the version. */
+export interface KeyIds {
+  /** `https://<vault>.vault.azure.net/keys/<name>`: follows rotation (CMK with auto-rotation). */
+  readonly versionlessUri: pulumi.Output<string>;
+  /**
+   * `…/keys/<name>/<version>`: the version recorded in state at creation (or the last refresh);
+   * what services that pin a customer-managed key version expect.
+   */
+  readonly versionedUri: pulumi.Output<string>;
+  /** `/subscriptions/…/vaults/<vault>/keys/<name>`. */
+  readonly resourceId: pulumi.Output<string>;
+  /** `/subscriptions/…/vaults/<vault>/keys/<name>/versions/<version>`. */
+  readonly versionedResourceId: pulumi.Output<string>;
+}
+
+/** A key's consumer-facing ids. The versioned ARM id is the key's id plus `/versions/<version>`. */
+export function keyIds(key: keyvault.Key): KeyIds {
+  return {
+    versionlessUri: key.keyUri,
+    versionedUri: key.keyUriWithVersion,
+    resourceId: key.id,
+    versionedResourceId: pulumi
+      .all([key.id, key.keyUriWithVersion])
+      .apply(([id, uri]) => `${id}/versions/${uri.split("/").pop() ?? ""}`),
   };
 }
 
@@ -67,11 +96,14 @@ export class VaultKeys extends pulumi.ComponentResource {
   public readonly keys: Readonly<Record<string, keyvault.Key>>;
   /** Versionless key URIs (`https://<vault>.vault.azure.net/keys/<name>`) by spec name. */
   public readonly keyUris: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Each key's URIs and ARM ids, with and without the version, by spec name. */
+  public readonly keyIds: Readonly<Record<string, KeyIds>>;
 
   constructor(name: string, args: VaultKeysArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("keyvault-estate:keys:KeyVaultKeys", name, {}, opts);
     const keys: Record<string, keyvault.Key> = {};
     const keyUris: Record<string, pulumi.Output<string>> = {};
+    const ids: Record<string, KeyIds> = {};
     for (const spec of args.keys) {
       const key = new keyvault.Key(
         spec.resource.name,
@@ -101,9 +133,11 @@ export class VaultKeys extends pulumi.ComponentResource {
       args.vault.writes.add(key);
       keys[spec.name] = key;
       keyUris[spec.name] = key.keyUri;
+      ids[spec.name] = keyIds(key);
     }
     this.keys = keys;
     this.keyUris = keyUris;
+    this.keyIds = ids;
     this.registerOutputs({ keyUris });
   }
 }

@@ -2,9 +2,18 @@ import { z } from "zod";
 import { BASELINES, Baseline, ENVIRONMENTS, Environment } from "../../stacks";
 import { VAULT_NAME } from "../azure/names";
 import { AccessGuardrails, accessSpecSchema, breakGlassSet, checkAccess } from "./access";
+import { insightsConfigSources, insightsSchema } from "./insights";
+import { checkSinkGuardrails, checkTagLimits, checkVaultGuardrails } from "./guardrails";
 import { checkKeys, keySpecSchema } from "./keys";
+import { namespaceTypos } from "./namespaces";
 import { defaultResourceGroupName, maxLogicalLength, PROJECT, VaultKind } from "./names";
 import { checkSecrets, secretSpecSchema } from "./secrets";
+import {
+  checkStoreGuards,
+  diagnosticSettingSchema,
+  privateEndpointSchema,
+  storeLockSchema,
+} from "./storeGuards";
 import {
   checkUnique,
   ConfigProblem,
@@ -28,8 +37,9 @@ const KNOWN_KEYS = [
   "breakGlassPrincipals",
   "diagnostics",
   "vaults",
+  "insights",
 ] as const;
-const JSON_KEYS = new Set(["tags", "breakGlassPrincipals", "diagnostics", "vaults"]);
+const JSON_KEYS = new Set(["tags", "breakGlassPrincipals", "diagnostics", "vaults", "insights"]);
 
 const tier = z.enum(["standard", "premium", "managedHsm"], {
   error: 'must be "standard", "premium" or "managedHsm"',
@@ -56,6 +66,8 @@ function networkSchema(b: Baseline) {
       ipRules: z.array(ipv4OrCidr).default([]),
       subnetIds: z.array(subnetId).default([]),
       privateEndpoint: z.strictObject({ subnetId, privateDnsZoneId }).optional(),
+      /** Several endpoints (one per spoke network), each in the vault's write chain. */
+      privateEndpoints: z.array(privateEndpointSchema).optional(),
     })
     .default({
       publicNetworkAccess: b.vault.publicNetworkAccess,
@@ -85,7 +97,8 @@ function vaultObject(b: Baseline) {
       .int({ error: "must be a whole number of days, 7..90" })
       .min(7, { error: "must be 7..90" })
       .max(90, { error: "must be 7..90" })
-      .refine((d) => d >= b.vault.minSoftDeleteRetentionInDays, {
+      // Only within Azure's range: outside it, the range message above already says what to fix.
+      .refine((d) => d < 7 || d > 90 || d >= b.vault.minSoftDeleteRetentionInDays, {
         error: `must be at least ${b.vault.minSoftDeleteRetentionInDays} in ${b.environment}`,
       })
       .default(b.vault.softDeleteRetentionInDays),
@@ -95,12 +108,9 @@ function vaultObject(b: Baseline) {
         error: `cannot be turned off in ${b.environment}`,
       })
       .default(b.vault.purgeProtection),
-    lock: z
-      .enum(["CanNotDelete", "none"], { error: 'must be "CanNotDelete" or "none"' })
-      .refine((l) => l === "CanNotDelete" || b.vault.lockRelaxable, {
-        error: `must be CanNotDelete in ${b.environment}`,
-      })
-      .default(b.vault.lock),
+    lock: storeLockSchema(b),
+    /** Default: one audit setting to every estate sink (`keyvault-estate-audit`). */
+    diagnosticSettings: z.array(diagnosticSettingSchema).optional(),
     initialAdminObjectIds: z.array(guid).optional(),
     enabledForDeployment: z.boolean().default(false),
     enabledForDiskEncryption: z.boolean().default(false),
@@ -136,7 +146,8 @@ function checkVault(
       `must be at most ${max} characters so the generated physical name fits Azure's 24; or set physicalName`,
     );
   }
-  if (!v.network.privateEndpoint && b.vault.privateEndpointRequired) {
+  const endpoints = v.network.privateEndpoints?.length ?? (v.network.privateEndpoint ? 1 : 0);
+  if (endpoints === 0 && b.vault.privateEndpointRequired) {
     issue(
       ["network", "privateEndpoint"],
       `is required in ${b.environment} (public network access is disabled)`,
@@ -168,6 +179,8 @@ function checkVault(
   } else if (v.initialAdminObjectIds !== undefined) {
     issue(["initialAdminObjectIds"], "applies to managedHsm vaults only");
   }
+  checkStoreGuards(v, kind, ctx);
+  checkVaultGuardrails(v, kind, b, ctx);
   checkUnique(v.keys, (k) => k.name, "name", "key name", ctx, ["keys"]);
   checkUnique(v.secrets, (s) => s.name, "name", "secret name", ctx, ["secrets"]);
   checkKeys(v.keys, v.tier, b, ctx);
@@ -227,6 +240,7 @@ function diagnosticsSchema(b: Baseline) {
           });
         }
       }
+      checkSinkGuardrails(d, b, ctx);
     });
 }
 
@@ -261,6 +275,7 @@ function estateSchema(b: Baseline, access: AccessGuardrails) {
         .default({}),
       breakGlassPrincipals: z.array(guid).default([]),
       diagnostics: diagnosticsSchema(b),
+      insights: insightsSchema(b),
       vaults: z.array(vaultSchema(b, access)).min(1, { error: "must list at least one vault" }),
     })
     .superRefine((c, ctx) => {
@@ -275,6 +290,7 @@ function estateSchema(b: Baseline, access: AccessGuardrails) {
         ["vaults"],
         (filtered) => c.vaults.indexOf(filtered),
       );
+      checkTagLimits(c, ctx);
     });
 }
 
@@ -348,8 +364,13 @@ export function parseStackConfig(
         path: i.path[0] === "location" ? "azure-native:location" : formatPath(i.path),
         message: issueMessage(i),
       }));
+  // A key in a look-alike namespace would be ignored silently (unflatten reads ours only).
+  problems.push(...namespaceTypos(Object.keys(flat)));
 
-  const referenced = new Set(secretConfigSources(values.vaults));
+  const referenced = new Set([
+    ...secretConfigSources(values.vaults),
+    ...insightsConfigSources(values.insights),
+  ]);
   const secret = new Set(secretKeys);
   for (const key of others) {
     const fullKey = `${PROJECT}:${key}`;

@@ -1,6 +1,7 @@
 import { Baseline } from "../../stacks";
-import { accessNotes, parseScope } from "./access";
+import { accessNotes, breakGlassSet, parseScope } from "./access";
 import { EstateConfig, parseStackConfig, VaultConfig } from "./config";
+import { resolveInsights } from "./insights";
 import { resolveKeySpec } from "./keys";
 import {
   grantResourceName,
@@ -15,8 +16,14 @@ import {
   vaultResourceNames,
   workspaceName,
 } from "./names";
+import { sinkProtection } from "./sinks";
 import { resolveSecretSpec } from "./secrets";
-import { expiryAfterDays, startOfUtcDay } from "./time";
+import {
+  resolveDiagnosticSettings,
+  resolvePrivateEndpoints,
+  resolveStoreLock,
+} from "./storeGuards";
+import { epochSeconds, expiryAfterDays, startOfUtcDay } from "./time";
 import {
   ResolvedEstate,
   ResolvedGrant,
@@ -30,22 +37,13 @@ import { ConfigError, ConfigProblem } from "./validation";
 
 /** What the entry hands the model: the stack config as Pulumi presents it, and the instant. */
 export interface EstateInput {
-  /** The flat `namespace:key` → string map (`pulumi.runtime.allConfig()`). */
+  /** The flat `namespace:key` → string map the engine hands the program (`allConfig` in the entry). */
   readonly config: Readonly<Record<string, string>>;
   /** The config keys whose values are secret (`secure:` in the stack file). */
   readonly secretKeys: readonly string[];
   /** The instant of this run: the real clock in `pulumi up`, `--now` in the offline plan. */
   readonly now: Date;
 }
-
-/** Per store kind: the private-link group and the DNS zone config name. */
-const PRIVATE_LINK: Record<VaultKind, { groupId: string; zoneConfigName: string }> = {
-  vault: { groupId: "vault", zoneConfigName: "privatelink-vaultcore" },
-  // A Managed HSM resolves through privatelink.managedhsm.azure.net, not the vaults' vaultcore zone.
-  managedHsm: { groupId: "managedhsm", zoneConfigName: "privatelink-managedhsm" },
-};
-
-const LOCK_NAME = "keyvault-estate-do-not-delete";
 
 /**
  * The model: one pure pass from (stack config, baseline, now) to the resolved estate, or a
@@ -67,11 +65,20 @@ export function resolveEstate(input: EstateInput): ResolvedEstate {
   const vaults = withoutAmbiguousAliases(
     config.vaults.map((v, i) => resolveVault(v, `vaults[${i}]`, config, tags, day)),
   );
-  const problems = duplicateNames(vaults);
+  const problems = [...duplicateNames(vaults), ...duplicateEndpoints(vaults, config.resourceGroup)];
   if (problems.length > 0) throw new ConfigError(problems);
 
   const d = config.diagnostics;
-  return {
+  const insights = resolveInsights({
+    config: config.insights,
+    baseline: b,
+    environment: config.environment,
+    resourceGroup: config.resourceGroup,
+    breakGlassPrincipals: config.breakGlassPrincipals,
+    vaults,
+    tags,
+  });
+  return deepFreeze({
     environment: config.environment,
     envShort: b.shortName,
     location: config.location,
@@ -97,10 +104,24 @@ export function resolveEstate(input: EstateInput): ResolvedEstate {
           },
       ...(d.eventHub ? { eventHub: { ...d.eventHub } } : {}),
       categoryGroup: d.allLogs ? "allLogs" : "audit",
+      ...sinkProtection(b),
     },
     vaults,
-    secretSources: vaults.flatMap((v) => sourceRefs(v)),
-  };
+    secretSources: [
+      ...vaults.flatMap((v) => sourceRefs(v)),
+      ...(insights?.actionGroup.webhook ? [insights.actionGroup.webhook.source] : []),
+    ],
+    ...(insights ? { insights } : {}),
+  });
+}
+
+/** Freezes a plain value and everything in it: the model is read, never changed. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function resolveVault(
@@ -114,14 +135,14 @@ function resolveVault(
   const kind: VaultKind = v.tier === "managedHsm" ? "managedHsm" : "vault";
   // Reserved tags are the estate's: a vault's own tags never override them.
   const tags: Tags = { ...v.tags, ...estateTags };
-  const pe = v.network.privateEndpoint;
-  const peNames = privateEndpointNames(kind, v.name, b.shortName);
+  const names = vaultResourceNames(v.name);
+  const lock = resolveStoreLock(v.lock, kind, names);
   return {
     name: v.name,
     path,
     kind,
     tier: v.tier,
-    names: vaultResourceNames(v.name),
+    names,
     physicalName:
       v.physicalName !== undefined
         ? { fixed: v.physicalName }
@@ -129,36 +150,29 @@ function resolveVault(
     protect: b.vault.protect,
     softDeleteRetentionInDays: v.softDeleteRetentionInDays,
     purgeProtection: v.purgeProtection,
-    ...(v.lock === "CanNotDelete"
-      ? {
-          lock: {
-            name: LOCK_NAME,
-            level: "CanNotDelete" as const,
-            notes:
-              kind === "vault"
-                ? "Managed by keyvault-estate: deleting this vault would destroy its keys and secrets."
-                : "Managed by keyvault-estate: deleting this Managed HSM would destroy its keys and security domain.",
-          },
-        }
-      : {}),
+    ...(lock ? { lock } : {}),
     network: {
       publicNetworkAccess: v.network.publicNetworkAccess,
       defaultAction: v.network.defaultAction,
       bypass: v.network.bypass,
       ipRules: [...v.network.ipRules],
       subnetIds: [...v.network.subnetIds],
-      ...(pe
-        ? {
-            privateEndpoint: {
-              name: peNames.endpoint,
-              connectionName: peNames.connection,
-              subnetId: pe.subnetId,
-              privateDnsZoneId: pe.privateDnsZoneId,
-              ...PRIVATE_LINK[kind],
-            },
-          }
-        : {}),
+      privateEndpoints: resolvePrivateEndpoints(v.network, {
+        vault: v.name,
+        kind,
+        names,
+        legacy: privateEndpointNames(kind, v.name, b.shortName),
+        location: config.location,
+        vaultTags: tags,
+        estateTags,
+      }),
     },
+    diagnosticSettings: resolveDiagnosticSettings(
+      v.diagnosticSettings,
+      v.name,
+      names,
+      config.diagnostics.allLogs ? "allLogs" : "audit",
+    ),
     enabledForDeployment: v.enabledForDeployment,
     enabledForDiskEncryption: v.enabledForDiskEncryption,
     enabledForTemplateDeployment: v.enabledForTemplateDeployment,
@@ -170,8 +184,14 @@ function resolveVault(
         ...spec,
         resource: keyResourceName(v.name, k.name),
         path: `${path}.keys[${i}]`,
-        expires: expiryAfterDays(day, spec.expiresInDays),
-        tags,
+        expires:
+          k.expiresOn !== undefined
+            ? epochSeconds(new Date(k.expiresOn))
+            : expiryAfterDays(day, spec.expiresInDays),
+        ...(k.notBefore !== undefined ? { notBefore: epochSeconds(new Date(k.notBefore)) } : {}),
+        enabled: k.enabled ?? true,
+        // A key's own tags over the vault's; the reserved ones stay the estate's.
+        tags: { ...tags, ...k.tags, ...estateTags },
       };
     }),
     secrets: v.secrets.map((s, i): ResolvedSecret => {
@@ -213,7 +233,15 @@ function resolveVault(
         ? { condition: a.condition, conditionVersion: a.conditionVersion ?? "2.0" }
         : {}),
       ...(a.description !== undefined ? { description: a.description } : {}),
-      notes: accessNotes(a),
+      notes: accessNotes(
+        a,
+        {
+          environment: config.environment,
+          privilegedRolesBreakGlassOnly: b.access.privilegedRolesBreakGlassOnly,
+          breakGlassPrincipals: breakGlassSet(config.breakGlassPrincipals),
+        },
+        v.keys.filter((k) => k.exportable === true).map((k) => k.name),
+      ),
     })),
   };
 }
@@ -238,6 +266,11 @@ function namedChildren(vaults: readonly ResolvedVault[]) {
       s.password ? [{ type: "password", name: s.password, path: s.path }] : [],
     ),
     ...v.access.map((g) => ({ type: "grant", name: g.resource, path: g.path })),
+    ...v.network.privateEndpoints.map((e, i) => ({
+      type: "endpoint",
+      name: e.resource,
+      path: `${v.path}.network.privateEndpoints[${i}]`,
+    })),
   ]);
 }
 
@@ -258,6 +291,33 @@ function duplicateNames(vaults: readonly ResolvedVault[]): ConfigProblem[] {
         message: `its resource name "${c.name.name}" is also the name of ${first}; rename one of them`,
       });
     }
+  }
+  return problems;
+}
+
+/**
+ * Private endpoint names are unique per resource group in Azure: a second endpoint of the same name
+ * would overwrite the first (re-pointing it at another vault), so the config is refused instead.
+ */
+function duplicateEndpoints(
+  vaults: readonly ResolvedVault[],
+  estateGroup: string,
+): ConfigProblem[] {
+  const seen = new Map<string, string>();
+  const problems: ConfigProblem[] = [];
+  for (const v of vaults) {
+    v.network.privateEndpoints.forEach((e, i) => {
+      const path = `${v.path}.network.privateEndpoints[${i}].name`;
+      const key = `${(e.resourceGroup ?? estateGroup).toLowerCase()}/${e.name.toLowerCase()}`;
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, path);
+      else {
+        problems.push({
+          path,
+          message: `private endpoint "${e.name}" is also named at ${first} in the same resource group; rename one of them`,
+        });
+      }
+    });
   }
   return problems;
 }

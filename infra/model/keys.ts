@@ -32,6 +32,12 @@ export const ROTATION_LIMITS = {
 /** Where the README explains why a Managed HSM's keys are created after activation. */
 export const MANAGED_HSM_RUNBOOK = 'README, "Managed HSM activation runbook"';
 
+const isoInstant = (what: string) =>
+  z.iso.datetime({
+    offset: true,
+    error: `must be an ISO 8601 date-time with a time zone (2027-01-31T00:00:00Z): ${what}`,
+  });
+
 const days = (what: string) =>
   z
     .number({ error: `must be a whole number of days (${what})` })
@@ -54,6 +60,20 @@ export const keySpecSchema = z.strictObject({
   ops: z.array(z.enum(KEY_OPS, { error: `must be one of ${KEY_OPS.join(", ")}` })).optional(),
   /** Lifetime of each key version. Defaults to the baseline's `defaultExpiresInDays`. */
   expiresInDays: days("the lifetime of each key version").optional(),
+  /**
+   * The first version's absolute expiry, instead of `expiresInDays` (rotated versions then live the
+   * baseline's default lifetime). Set at creation only.
+   */
+  expiresOn: isoInstant("the instant the key's first version expires").optional(),
+  /** The key cannot be used before this instant. Set at creation only. */
+  notBefore: isoInstant("the instant the key becomes usable").optional(),
+  /** Defaults to true. Set at creation only: ARM's key PUT never updates an existing key. */
+  enabled: z.boolean({ error: "must be true or false" }).optional(),
+  /** Tags on the key, merged over the vault's. Key Vault allows 15 per key. Set at creation only. */
+  tags: z
+    .record(z.string().min(1).max(512), z.string().max(256))
+    .refine((t) => Object.keys(t).length <= 15, { error: "Key Vault allows at most 15 tags" })
+    .optional(),
   rotation: z
     .strictObject({
       /** Rotate this many days before expiry. Defaults to the baseline's value. */
@@ -94,6 +114,7 @@ export interface KeySpec {
   /** EC only. */
   readonly curve?: string;
   readonly ops: readonly string[];
+  /** Lifetime of each version the rotation policy creates (and of the first, unless `expiresOn`). */
   readonly expiresInDays: number;
   readonly rotation: {
     /** Exactly one of `rotateBeforeExpiryDays` and `rotateAfterCreateDays` is set. */
@@ -257,6 +278,19 @@ function checkLifetime(k: KeySpecInput, s: KeySpec, b: Baseline, issue: Issue): 
   const { minExpiryDays, minDaysBeforeExpiry } = ROTATION_LIMITS;
   const env = b.environment;
   const e = s.expiresInDays;
+  if (k.expiresOn !== undefined && k.expiresInDays !== undefined) {
+    issue(
+      ["expiresOn"],
+      "set either expiresInDays or expiresOn, not both (with expiresOn, rotated versions live the baseline's default lifetime)",
+    );
+  }
+  if (
+    k.notBefore !== undefined &&
+    k.expiresOn !== undefined &&
+    Date.parse(k.notBefore) >= Date.parse(k.expiresOn)
+  ) {
+    issue(["notBefore"], "must be before expiresOn");
+  }
   if (e > b.keys.maxExpiresInDays) {
     issue(["expiresInDays"], `must be at most ${b.keys.maxExpiresInDays} days in ${env}`);
   }
@@ -293,10 +327,22 @@ function checkLifetime(k: KeySpecInput, s: KeySpec, b: Baseline, issue: Issue): 
   } else if (!problem && e - n <= rotatesOn) {
     // The notification is the alarm for a rotation that did not happen; firing it before the
     // scheduled rotation would alert on every healthy key version.
-    issue(
-      notifyPath,
-      `must be fewer than ${e - rotatesOn} days${from(r.notifyBeforeExpiryDays)}, so the near-expiry notification fires only after the scheduled rotation (day ${rotatesOn}) has failed`,
-    );
+    const window = e - rotatesOn; // days between the rotation and expiry
+    if (window <= minDaysBeforeExpiry) {
+      // No notify day fits (at least 7 before expiry, after the rotation): rotate earlier instead.
+      const after = s.rotation.rotateAfterCreateDays !== undefined;
+      issue(
+        ["rotation", after ? "rotateAfterCreateDays" : "rotateBeforeExpiryDays"],
+        after
+          ? `must be at most ${e - minDaysBeforeExpiry - 1}, so the near-expiry notification (at least ${minDaysBeforeExpiry} days before expiry) can fire after the rotation`
+          : `must be at least ${minDaysBeforeExpiry + 1}${from(r.rotateBeforeExpiryDays)}, so the near-expiry notification (at least ${minDaysBeforeExpiry} days before expiry) can fire after the rotation`,
+      );
+    } else {
+      issue(
+        notifyPath,
+        `must be fewer than ${window} days${from(r.notifyBeforeExpiryDays)}, so the near-expiry notification fires only after the scheduled rotation (day ${rotatesOn}) has failed`,
+      );
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Environment } from "../../stacks";
 import type { ResolvedRole } from "../azure/roles";
 import type { AccessScope } from "./access";
+import type { ResolvedInsights } from "./insights";
 import type { KeySpec } from "./keys";
 import type { ResourceName, VaultKind, VaultResourceNames } from "./names";
 import type { SecretSource } from "./secrets";
@@ -28,6 +29,8 @@ export interface ResolvedEstate {
   readonly vaults: readonly ResolvedVault[];
   /** The env vars and config keys the pipeline must provide, one per seeded secret. Names only. */
   readonly secretSources: readonly SecretSourceRef[];
+  /** Usage insights over the audit logs; absent when off (the dev baseline). */
+  readonly insights?: ResolvedInsights;
 }
 
 export type Tags = Readonly<Record<string, string>>;
@@ -48,6 +51,12 @@ export interface ResolvedSinks {
   readonly eventHub?: { readonly authorizationRuleId: string; readonly name: string };
   /** The log category group every store sends: `audit`, or `allLogs` where the config asks. */
   readonly categoryGroup: "audit" | "allLogs";
+  /** `protect` the workspace and archive created here (prod), so no deploy can delete them. */
+  readonly protect: boolean;
+  /** A CanNotDelete lock on the workspace created here (prod). */
+  readonly workspaceLock?: ResolvedLock;
+  /** A CanNotDelete lock on the archive account created here (prod). */
+  readonly archiveLock?: ResolvedLock;
 }
 
 /** A vault or a Managed HSM pool, resolved. */
@@ -66,8 +75,13 @@ export interface ResolvedVault {
   readonly protect: boolean;
   readonly softDeleteRetentionInDays: number;
   readonly purgeProtection: boolean;
-  readonly lock?: { readonly name: string; readonly level: "CanNotDelete"; readonly notes: string };
+  readonly lock?: ResolvedLock;
   readonly network: ResolvedNetwork;
+  /**
+   * The store's diagnostic settings, in config order: the stack's `diagnosticSettings`, or the
+   * default single audit setting to every estate sink.
+   */
+  readonly diagnosticSettings: readonly ResolvedDiagnosticSetting[];
   readonly enabledForDeployment: boolean;
   readonly enabledForDiskEncryption: boolean;
   readonly enabledForTemplateDeployment: boolean;
@@ -86,18 +100,67 @@ export interface ResolvedNetwork {
   readonly bypass: "AzureServices" | "None";
   readonly ipRules: readonly string[];
   readonly subnetIds: readonly string[];
-  readonly privateEndpoint?: ResolvedPrivateEndpoint;
+  /** Every private endpoint, in config order (`privateEndpoint`, or `privateEndpoints`). */
+  readonly privateEndpoints: readonly ResolvedPrivateEndpoint[];
+}
+
+/** A management lock on a store or a private endpoint. */
+export interface ResolvedLock {
+  /** The lock's Pulumi name. */
+  readonly resource: ResourceName;
+  /** The lock's name in Azure. */
+  readonly name: string;
+  readonly level: "CanNotDelete" | "ReadOnly";
+  readonly notes: string;
 }
 
 export interface ResolvedPrivateEndpoint {
+  /** The endpoint's Pulumi name: `<vault>/pe` for the first-generation one, else `<vault>/pe/<name>`. */
+  readonly resource: ResourceName;
+  /** The DNS zone group's Pulumi name; absent when the endpoint names no private DNS zone. */
+  readonly dnsZoneGroup?: ResourceName;
+  /** The endpoint's name in Azure. */
   readonly name: string;
   readonly connectionName: string;
   readonly subnetId: string;
-  readonly privateDnsZoneId: string;
+  /** Absent: no zone group is created (the DNS record is managed elsewhere, e.g. by Azure Policy). */
+  readonly privateDnsZoneId?: string;
   /** The private-link group: `vault` or `managedhsm`. */
   readonly groupId: string;
   /** The DNS zone config's name in the zone group. */
   readonly zoneConfigName: string;
+  /** Another resource group of the same subscription; absent means the estate's. */
+  readonly resourceGroup?: string;
+  readonly location: string;
+  /** A fixed private IP address from the subnet (vaults only); absent means Azure allocates one. */
+  readonly staticIp?: string;
+  readonly applicationSecurityGroupIds: readonly string[];
+  /** The vault's tags merged with the endpoint's own (reserved tags win). */
+  readonly tags: Tags;
+  readonly lock?: ResolvedLock;
+}
+
+/** One diagnostic setting of a store, with its destinations resolved. */
+export interface ResolvedDiagnosticSetting {
+  /** The setting's Pulumi name: `<vault>/audit` for `keyvault-estate-audit`, else `<vault>/diagnostics/<name>`. */
+  readonly resource: ResourceName;
+  /** The setting's name in Azure. */
+  readonly name: string;
+  /** Log category groups (`audit`, `allLogs`); exclusive with `categories`. */
+  readonly categoryGroups: readonly string[];
+  /** Log categories (`AuditEvent`, …); exclusive with `categoryGroups`. */
+  readonly categories: readonly string[];
+  /** Metric categories (`AllMetrics`), possibly none. */
+  readonly metrics: readonly string[];
+  /** Send to the estate's own sinks: its workspace, its archive and its Event Hub, if any. */
+  readonly estateSinks: boolean;
+  /** Another Log Analytics workspace, by ARM id. */
+  readonly workspaceId?: string;
+  /** Another storage account, by ARM id. */
+  readonly storageAccountId?: string;
+  /** Another Event Hub stream. */
+  readonly eventHub?: { readonly authorizationRuleId: string; readonly name?: string };
+  readonly logAnalyticsDestinationType: "Dedicated" | "AzureDiagnostics";
 }
 
 /** A key with every default applied and its first expiry computed. */
@@ -105,8 +168,16 @@ export interface ResolvedKey extends KeySpec {
   readonly resource: ResourceName;
   /** Config path (`vaults[0].keys[1]`). */
   readonly path: string;
-  /** The first version's expiry, epoch seconds, counted from the start of the run's UTC day. */
+  /**
+   * The first version's expiry, epoch seconds: `expiresOn`, or `expiresInDays` counted from the
+   * start of the run's UTC day. Set at creation only, like every key property.
+   */
   readonly expires: number;
+  /** Epoch seconds; set at creation only. */
+  readonly notBefore?: number;
+  /** Set at creation only (`enabled: false` creates a disabled key). */
+  readonly enabled: boolean;
+  /** The vault's tags merged with the key's own (reserved tags win). */
   readonly tags: Tags;
 }
 
@@ -150,11 +221,14 @@ export interface SecretSourceRef {
   readonly kind: "env" | "config";
   /** The variable name, or the full config key (`keyvault-estate:<key>`). */
   readonly name: string;
-  /** Logical vault name. */
+  /**
+   * Logical vault name; `(insights)` for the alerts' webhook URL (`WEBHOOK_SOURCE`), a name no vault
+   * can have.
+   */
   readonly vault: string;
-  /** Secret name. */
+  /** Secret name (`webhook` for the alerts' webhook URL). */
   readonly secret: string;
-  /** The secret's config path, e.g. `vaults[1].secrets[0]`. */
+  /** The secret's config path, e.g. `vaults[1].secrets[0]` (`insights.receivers.webhook`). */
   readonly path: string;
   /** Content type, so the entry can decode a certificate. */
   readonly contentType: string;
