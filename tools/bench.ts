@@ -1,85 +1,186 @@
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { stringify } from "yaml";
-import { planStack } from "./plan";
+import { benchStackConfig } from "./bench/estate";
+import {
+  benchRow,
+  BenchReport,
+  Measurement,
+  renderTable,
+  renderTargets,
+  targetChecks,
+} from "./bench/table";
 
 /**
- * Prints how long the offline plan takes and how much memory it uses: the committed stacks, then a
- * synthetic dev stack of `--vaults` vaults with keys, secrets and access. Figures only; no target
- * is asserted here (the mock runtime costs roughly 10 ms per azure-native resource on 2 cores).
+ * How the offline plan scales, against floors measured in the same run (README, "Development").
+ * For each size, a generated prod estate (`bench/estate.ts`) is planned as a user plans it, as a
+ * whole process; then, each as its own process under the same mock runtime, the plan's exact
+ * resources are registered bare (`bench/floor.ts`): the naive floor (azure-native's classes as
+ * they are) and the limit (the same without their type aliases). Figures and targets only: timings
+ * depend on the machine, and no test asserts one.
  *
- *   npm run bench -- [--vaults 25]
+ *   npm run bench -- [--sizes 10,50,200] [--runs 1] [--json <file>]
  */
 
-function syntheticStack(vaults: number): Record<string, unknown> {
-  const principal = (i: number) => `6f1c2d3e-4b5a-4c6d-8e7f-${String(i).padStart(12, "0")}`;
+const ROOT = path.resolve(__dirname, "..");
+const USAGE = "usage: npm run bench -- [--sizes 10,50,200] [--runs <n>] [--json <file>]";
+const MAX_VAULTS = 1000;
+
+class UsageError extends Error {}
+
+interface Run {
+  readonly ms: number;
+  readonly peakRssKib: number;
+}
+
+/**
+ * Runs one TypeScript entry as its own Node process, as `ts-node --transpile-only` runs it, and
+ * measures it whole: wall-clock from spawn to exit, and its peak RSS (reported by a preload).
+ */
+function measureProcess(script: string, args: readonly string[], dir: string): Promise<Run> {
+  const rssFile = path.join(dir, `rss-${process.hrtime.bigint()}`);
+  const argv = [
+    "-r",
+    "ts-node/register/transpile-only",
+    "-r",
+    path.join(__dirname, "bench", "peakRss.ts"),
+    script,
+    ...args,
+  ];
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(process.execPath, argv, {
+      cwd: ROOT,
+      env: { ...process.env, KV_BENCH_PEAK_RSS: rssFile },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      // The plan exits 1 for a policy finding; the figures still stand. Anything else failed.
+      if (code !== 0 && code !== 1) {
+        reject(
+          new Error(`${path.basename(script)} exited ${code}: ${stderr.trim().split("\n")[0]}`),
+        );
+        return;
+      }
+      const peakRssKib = Number(fs.readFileSync(rssFile, "utf8"));
+      resolve({ ms, peakRssKib });
+    });
+  });
+}
+
+async function fastest(runs: number, once: () => Promise<Run>): Promise<Run> {
+  let best: Run | undefined;
+  for (let i = 0; i < runs; i++) {
+    const run = await once();
+    if (!best || run.ms < best.ms) best = run;
+  }
+  return best as Run;
+}
+
+async function measureSize(vaults: number, runs: number, dir: string): Promise<Measurement> {
+  const stackFile = path.join(dir, `Pulumi.bench-${vaults}.yaml`);
+  fs.writeFileSync(stackFile, stringify({ config: benchStackConfig(vaults) }));
+  const planJson = path.join(dir, `plan-${vaults}.json`);
+  const step = (what: string) => process.stderr.write(`bench: ${vaults} vaults: ${what}\n`);
+
+  step("plan");
+  const plan = await fastest(runs, () =>
+    measureProcess(
+      path.join(ROOT, "tools", "plan.ts"),
+      ["--stack", "bench", "--config", stackFile, "--json", planJson, "--quiet"],
+      dir,
+    ),
+  );
+  const report = JSON.parse(fs.readFileSync(planJson, "utf8")) as {
+    summary: { resources: number };
+  };
+  const floor = (variant: string) =>
+    fastest(runs, () =>
+      measureProcess(path.join(ROOT, "tools", "bench", "floor.ts"), [planJson, variant], dir),
+    );
+  step("naive floor");
+  const naive = await floor("naive");
+  step("limit");
+  const limit = await floor("limit");
   return {
-    "azure-native:location": "westeurope",
-    "keyvault-estate:environment": "dev",
-    "keyvault-estate:vaults": Array.from({ length: vaults }, (_, i) => ({
-      name: `bench${i}`,
-      tier: "premium",
-      keys: [
-        { name: "cmk", type: "RSA", protection: "hsm", size: 3072, ops: ["wrapKey", "unwrapKey"] },
-        { name: "signing", type: "EC", protection: "hsm", curve: "P-384", ops: ["sign", "verify"] },
-      ],
-      secrets: [
-        {
-          name: "db-password",
-          source: { env: `BENCH_${i}_DB_PASSWORD` },
-          contentType: "text/plain",
-        },
-        { name: "api-key", source: { env: `BENCH_${i}_API_KEY` }, contentType: "text/plain" },
-      ],
-      access: [
-        {
-          principalId: principal(i),
-          principalType: "ServicePrincipal",
-          role: "Key Vault Secrets User",
-          scope: "secret/db-password",
-        },
-      ],
-    })),
+    vaults,
+    resources: report.summary.resources,
+    planMs: plan.ms,
+    planPeakRssKib: plan.peakRssKib,
+    naiveMs: naive.ms,
+    limitMs: limit.ms,
   };
 }
 
-async function measure(label: string, run: () => Promise<{ summary: { resources: number } }>) {
-  const start = process.hrtime.bigint();
-  const report = await run();
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  const n = report.summary.resources;
-  const heap = process.memoryUsage().heapUsed / 2 ** 20;
-  console.log(
-    `${label.padEnd(22)} ${String(n).padStart(6)} ${ms.toFixed(0).padStart(9)} ${(ms / n).toFixed(1).padStart(8)} ${heap.toFixed(0).padStart(9)}`,
-  );
+function parseUsage(argv: readonly string[]) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        sizes: { type: "string", default: "10,50,200" },
+        runs: { type: "string", default: "1" },
+        json: { type: "string" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const sizes = values.sizes.split(",").map((s) => Number(s.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_VAULTS)) {
+    throw new UsageError(`--sizes must be whole numbers of vaults from 1 to ${MAX_VAULTS}`);
+  }
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 10) {
+    throw new UsageError("--runs must be a whole number from 1 to 10");
+  }
+  return { sizes, runs, json: values.json };
 }
 
-async function main() {
-  const { values } = parseArgs({ options: { vaults: { type: "string", default: "25" } } });
-  const vaults = Number(values.vaults);
-  if (!Number.isInteger(vaults) || vaults < 1 || vaults > 500) {
-    console.error("error: --vaults must be a whole number from 1 to 500");
-    process.exit(2);
-  }
-  console.log(`node ${process.version}, ${os.cpus().length} cores`);
-  console.log(
-    `${"plan".padEnd(22)} ${"res".padStart(6)} ${"ms".padStart(9)} ${"ms/res".padStart(8)} ${"heap MiB".padStart(9)}`,
-  );
-  for (const stack of ["dev", "staging", "prod"]) {
-    await measure(stack, () => planStack({ stack, env: {} }));
+async function main(argv: readonly string[]): Promise<number> {
+  let usage;
+  try {
+    usage = parseUsage(argv);
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kv-bench-"));
-  const file = path.join(dir, "Pulumi.bench.yaml");
-  fs.writeFileSync(file, stringify({ config: syntheticStack(vaults) }));
-  await measure(`synthetic ${vaults} vaults`, () =>
-    planStack({ stack: "bench", configFile: file, env: {} }),
-  );
-  console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  try {
+    const rows = [];
+    for (const vaults of usage.sizes) {
+      rows.push(benchRow(await measureSize(vaults, usage.runs, dir)));
+    }
+    const report: BenchReport = { rows };
+    const cpus = os.cpus();
+    process.stdout.write(
+      `Node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}, fastest of ${usage.runs} run(s)\n\n`,
+    );
+    process.stdout.write(renderTable(rows));
+    const checks = targetChecks(rows);
+    if (checks.length > 0) process.stdout.write(`\n${renderTargets(checks)}`);
+    if (usage.json) fs.writeFileSync(usage.json, `${JSON.stringify(report, null, 2)}\n`);
+    return 0;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-main().catch((e: unknown) => {
-  console.error(`bench failed: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(3);
-});
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`bench failed: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(3);
+    },
+  );
+}

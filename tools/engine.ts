@@ -63,6 +63,8 @@ export interface RunOptions {
    * inputs as the engine received them, secrets included (secret-wrapped). The plan never sets it.
    */
   readonly observe?: (resource: PlannedResource, inputs: Record<string, unknown>) => void;
+  /** Called with the number of registrations recorded so far, after each one (progress display). */
+  readonly progress?: (registered: number) => void;
 }
 
 /**
@@ -114,6 +116,7 @@ export async function runProgram(
         seen.add(r.urn);
         recorded.push(r);
         opts.observe?.(r, pulumi.runtime.deserializeProperties(req.getObject()));
+        opts.progress?.(recorded.length);
       }
       cb(err, res);
     });
@@ -124,7 +127,10 @@ export async function runProgram(
   };
 
   try {
-    await pulumi.runtime.runInPulumiStack(async () => program());
+    await pulumi.runtime.runInPulumiStack(async () => {
+      pulumi.runtime.registerStackTransformation(offlineAliases);
+      return program();
+    });
   } finally {
     // Wait for every registration, including those no output depends on.
     await pulumi.runtime.disconnect();
@@ -138,6 +144,67 @@ export async function runProgram(
     : {};
   recorded.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   return { resources: recorded, outputs };
+}
+
+/**
+ * The offline run's one change to what the program registers, installed on the stack so it applies
+ * to every resource; `pulumi up` and `pulumi preview` run without it and keep every alias.
+ *
+ * - It drops the type-only aliases `@pulumi/azure-native` gives each of its resources (about 20
+ *   `{ type: "azure-native:<module>/v<api-version>:<Type>" }` tokens of older API versions, and old
+ *   module names). An alias only matters against prior state, which an offline plan never has, yet
+ *   each one costs the SDK several outputs and promises per resource: about half of the plan's
+ *   registration cost. The program's own aliases (a former `name`, a former `parent`, whole URNs)
+ *   are kept, and `record` leaves type-only aliases out of the plan either way.
+ * - It hands a former parent to the SDK as that parent's URN (`Alias.parent` takes a resource or a
+ *   URN, and the engine receives the same alias spec). Given a resource, the SDK walks everything
+ *   reachable from it each time it checks the alias for unknown values (`containsUnknowns` in
+ *   `@pulumi/pulumi/output.js`), and through the parent chain that is the whole estate: plan time
+ *   grew with the square of the number of vaults.
+ *
+ * It is a stack transformation (`registerStackTransformation`), not a `registerResourceTransform`:
+ * the older kind runs in the resource's constructor before its aliases are turned into URNs, so
+ * the work is never done; the newer kind runs in the engine, after that (and needs the engine's
+ * callback server, which the mock monitor does not offer).
+ */
+export function offlineAliases(
+  args: pulumi.ResourceTransformationArgs,
+): pulumi.ResourceTransformationResult | undefined {
+  const aliases = args.opts.aliases;
+  if (!aliases || aliases.length === 0) return undefined;
+  const kept: pulumi.Input<string | pulumi.Alias>[] = [];
+  for (const alias of aliases) {
+    if (isProviderTypeAlias(alias)) continue;
+    const parent = isAliasSpec(alias) ? alias.parent : undefined;
+    kept.push(
+      pulumi.Resource.isInstance(parent)
+        ? { ...(alias as pulumi.Alias), parent: parent.urn }
+        : alias,
+    );
+  }
+  return { props: args.props, opts: { ...args.opts, aliases: kept } };
+}
+
+/** A plain alias spec (not a URN, an output or a promise of one). */
+function isAliasSpec(alias: unknown): alias is pulumi.Alias {
+  return (
+    typeof alias === "object" &&
+    alias !== null &&
+    !pulumi.Output.isInstance(alias) &&
+    !(alias instanceof Promise)
+  );
+}
+
+/** `{ type: "azure-native:…" }` and nothing else: an alias the provider adds, never the program. */
+function isProviderTypeAlias(alias: unknown): boolean {
+  if (!isAliasSpec(alias)) return false;
+  const keys = Object.keys(alias);
+  return (
+    keys.length === 1 &&
+    keys[0] === "type" &&
+    typeof alias.type === "string" &&
+    alias.type.startsWith("azure-native:")
+  );
 }
 
 /** Two registrations with one URN: a program defect the real engine refuses too. */

@@ -23,6 +23,7 @@ import {
 } from "./report";
 import { outputsOverwritingBase, userPath } from "./review/files";
 import { PlannedResource } from "./planTypes";
+import { PlanProgress, SILENT, streamProgress } from "./progress";
 import { readStackFile, StackFileError, stackFilePath } from "./stackFile";
 
 /** Exit codes of `npm run plan` (DESIGN.md contract 5). */
@@ -30,7 +31,7 @@ export const EXIT = { ok: 0, mandatoryViolation: 1, invalid: 2, internal: 3 } as
 
 export class UsageError extends Error {}
 
-const USAGE = `usage: npm run plan -- --stack <name> [--config <file>] [--json <file>] [--markdown <file>] [--compare <base.json>] [--now <YYYY-MM-DD>] [--azure-policy <file|folder>]...`;
+const USAGE = `usage: npm run plan -- --stack <name> [--config <file>] [--json <file>] [--markdown <file>] [--compare <base.json>] [--now <YYYY-MM-DD>] [--azure-policy <file|folder>]... [--quiet]`;
 
 export interface PlanOptions {
   /** Stack name: reads `Pulumi.<stack>.yaml` unless `configFile` is given. */
@@ -45,6 +46,8 @@ export interface PlanOptions {
   readonly now?: Date;
   /** Exported Azure Policy files or folders (`--azure-policy`), evaluated against the plan. */
   readonly azurePolicy?: readonly string[];
+  /** Told each phase's end and the registrations as they happen (the CLI's stderr). */
+  readonly progress?: PlanProgress;
 }
 
 /** Plans one stack offline: resolves its model, runs the program under emulation, builds the report. */
@@ -56,6 +59,7 @@ export async function planStack(opts: PlanOptions): Promise<PlanReport> {
 export async function planStackRun(
   opts: PlanOptions,
 ): Promise<{ report: PlanReport; resources: readonly PlannedResource[] }> {
+  const progress = opts.progress ?? SILENT;
   const root = opts.root ?? path.resolve(__dirname, "..");
   const file = opts.configFile ?? stackFilePath(root, opts.stack);
   const stackConfig = readStackFile(file);
@@ -68,6 +72,7 @@ export async function planStackRun(
     secretKeys: stackConfig.secretKeys,
     now,
   });
+  progress.phase("config", `${estate.vaults.length} vaults`);
   const env = opts.env ?? process.env;
   // The plan is a dry run that reads no secret value: every env and config source is a secret
   // placeholder (refused outside a dry run), and `requiredInputs` says which ones are missing.
@@ -75,8 +80,9 @@ export async function planStackRun(
     opts.stack,
     stackConfig,
     () => program({ offline: true, env, now, secretKeys: stackConfig.secretKeys }),
-    { preview: true },
+    { preview: true, progress: (n) => progress.registered(n) },
   );
+  progress.phase("program", `${run.resources.length} resources`);
 
   const sourceInputs = { env, config: stackConfig.flat };
   const requiredInputs: RequiredInput[] = estate.secretSources.map((r) => ({
@@ -98,6 +104,7 @@ export async function planStackRun(
         subscriptionId: stackConfig.flat["azure-native:subscriptionId"],
       })
     : undefined;
+  progress.phase("policies", `${policyViolations.length} findings`);
   const report = buildReport({
     project: PROJECT,
     stack: opts.stack,
@@ -117,9 +124,12 @@ export async function cli(
   argv: readonly string[],
   out: (s: string) => void = (s) => process.stdout.write(s),
   err: (s: string) => void = (s) => process.stderr.write(s),
+  progress: PlanProgress = SILENT,
 ): Promise<number> {
   try {
     const { values } = parseUsage(argv);
+    if (values.quiet) progress = SILENT;
+    progress.phase("startup");
     const files = userFiles(values);
     // Read the base before planning: a bad base exits 2 and nothing is written.
     const base = files.compare ? readBase(files.compare) : undefined;
@@ -128,11 +138,13 @@ export async function cli(
       configFile: files.config,
       now: values.now,
       azurePolicy: values["azure-policy"]?.map((p) => userPath(p)),
+      progress,
     });
     const report = base ? { ...planned, comparison: comparePlans(base, planned) } : planned;
     out(renderConsole(report));
     if (files.json) writeFile(files.json, renderJson(report));
     if (files.markdown) writeFile(files.markdown, renderMarkdown(report));
+    progress.phase("reports");
     const blocked =
       report.summary.policyViolations.mandatory > 0 ||
       (report.comparison !== undefined && hasMandatoryRisk(report.comparison)) ||
@@ -170,6 +182,7 @@ function parseUsage(argv: readonly string[]) {
         compare: { type: "string" },
         now: { type: "string" },
         "azure-policy": { type: "string", multiple: true },
+        quiet: { type: "boolean" },
       },
       strict: true,
       allowPositionals: false,
@@ -243,5 +256,7 @@ function readBase(file: string): PlanReport {
 }
 
 if (require.main === module) {
-  cli(process.argv.slice(2)).then((code) => process.exit(code));
+  cli(process.argv.slice(2), undefined, undefined, streamProgress(process.stderr)).then((code) =>
+    process.exit(code),
+  );
 }
