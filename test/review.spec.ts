@@ -327,11 +327,13 @@ describe("change review", () => {
 
     it("locked-scope: revoking a role assignment under a CanNotDelete lock that stays", () => {
       const revoked = edited((p) => drop(p, "pay/access/secret/db/reader"));
+      // Advisory: the deploy's reviewed unlock step applies it (scripts/revoke-under-lock.sh).
       expect(risksOf(basePlan(), revoked)).to.deep.equal([
-        ["delete", "pay/access/secret/db/reader", "locked-scope", "mandatory"],
+        ["delete", "pay/access/secret/db/reader", "locked-scope", "advisory"],
       ]);
       const [risk] = comparePlans(basePlan(), revoked).changes[0].risks;
-      expect(risk.message).to.include("reviewed unlock job for `pay/lock`");
+      expect(risk.message).to.include("reviewed unlock step");
+      expect(risk.message).to.include("scripts/revoke-under-lock.sh");
     });
 
     it("locked-scope is advisory when the lock goes in the same deploy, and absent for its vault", () => {

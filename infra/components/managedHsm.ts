@@ -39,6 +39,8 @@ export class ManagedHsmPool extends pulumi.ComponentResource {
         properties: {
           tenantId: args.tenantId,
           initialAdminObjectIds: [...spec.initialAdminObjectIds],
+          // Recovers the soft-deleted store of this name; the change review says so (README, "Day 2").
+          ...(spec.recover ? { createMode: "recover" as const } : {}),
           enableSoftDelete: true,
           softDeleteRetentionInDays: spec.softDeleteRetentionInDays,
           // Explicit both ways: the provider defaults an absent value to true, and turning it on

@@ -34,6 +34,8 @@ export class KeyVault extends pulumi.ComponentResource implements VaultChildTarg
           tenantId: args.tenantId,
           sku: { family: "A", name: spec.tier === "premium" ? "premium" : "standard" },
           enableRbacAuthorization: true,
+          // Recovers the soft-deleted store of this name; the change review says so (README, "Day 2").
+          ...(spec.recover ? { createMode: "recover" as const } : {}),
           enableSoftDelete: true,
           softDeleteRetentionInDays: spec.softDeleteRetentionInDays,
           // Azure rejects an explicit false once set and treats absence as off: send true or nothing.

@@ -91,6 +91,10 @@ function vaultObject(b: Baseline) {
           "must be 3-24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit (Azure's vault and Managed HSM name rule)",
       })
       .optional(),
+    /** `recover`: recover the soft-deleted vault of this name instead of creating one. */
+    createMode: z
+      .enum(["default", "recover"], { error: 'must be "default" or "recover"' })
+      .default("default"),
     tier,
     softDeleteRetentionInDays: z
       .number({ error: "must be a whole number of days, 7..90" })

@@ -143,6 +143,7 @@ function resolveVault(
     kind,
     tier: v.tier,
     names,
+    recover: v.createMode === "recover",
     physicalName:
       v.physicalName !== undefined
         ? { fixed: v.physicalName }

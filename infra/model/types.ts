@@ -71,6 +71,11 @@ export interface ResolvedVault {
   readonly names: VaultResourceNames;
   /** The physical name as given (`physicalName`), or the prefix a random suffix completes. */
   readonly physicalName: { readonly fixed: string } | { readonly prefix: string };
+  /**
+   * Recover the soft-deleted store of this name instead of creating one (ARM `createMode:
+   * recover`, Microsoft.KeyVault keyvault.json and managedHsm.json). Absent: create.
+   */
+  readonly recover: boolean;
   /** `protect` the store (and its name suffix) so `pulumi destroy` refuses it. */
   readonly protect: boolean;
   readonly softDeleteRetentionInDays: number;
