@@ -58,4 +58,31 @@ export interface Baseline {
     /** Replication of an archive account created by the program. */
     readonly storageSku: "Standard_LRS" | "Standard_GRS";
   };
+  readonly insights: {
+    /**
+     * Build the usage insights (saved queries, action group, alert rules, expiry events, workbook)
+     * unless the stack's `insights.enabled` says otherwise.
+     */
+    readonly enabled: boolean;
+    /** Each alert rule's defaults; a stack may tune every field (`insights.alerts.<rule>`). */
+    readonly alerts: Readonly<Record<AlertRuleKey, AlertBaseline>>;
+    /** Severity (0 = critical .. 4 = verbose) of the alert an expiry event raises. */
+    readonly expirySeverity: 0 | 1 | 2 | 3 | 4;
+  };
+}
+
+/** The alert rules over the vaults' audit logs. */
+export type AlertRuleKey = "deniedBurst" | "unknownPrincipal" | "deleteOrPurge";
+
+/** One alert rule's defaults: fires when more than `threshold` matching requests fall in a window. */
+export interface AlertBaseline {
+  readonly enabled: boolean;
+  /** The rule fires when the count of matching requests in the window is greater than this. */
+  readonly threshold: number;
+  /** The window (aggregation granularity) the count covers, in minutes. */
+  readonly windowMinutes: number;
+  /** How often the rule runs, in minutes (never more than the window). */
+  readonly frequencyMinutes: number;
+  /** Alert severity, 0 (critical) .. 4 (verbose). */
+  readonly severity: 0 | 1 | 2 | 3 | 4;
 }

@@ -38,4 +38,33 @@ export const dev: Baseline = {
   },
   access: { privilegedRolesBreakGlassOnly: false },
   diagnostics: { logRetentionInDays: 30, minLogRetentionInDays: 30, storageSku: "Standard_LRS" },
+  insights: {
+    // Off: a dev estate's audit logs still reach the workspace, but nobody is paged for them.
+    // A dev stack may turn insights on (`insights.enabled: true`) to try the alerts.
+    enabled: false,
+    alerts: {
+      deniedBurst: {
+        enabled: true,
+        threshold: 20,
+        windowMinutes: 15,
+        frequencyMinutes: 15,
+        severity: 3,
+      },
+      unknownPrincipal: {
+        enabled: true,
+        threshold: 0,
+        windowMinutes: 60,
+        frequencyMinutes: 60,
+        severity: 3,
+      },
+      deleteOrPurge: {
+        enabled: false,
+        threshold: 0,
+        windowMinutes: 60,
+        frequencyMinutes: 60,
+        severity: 3,
+      },
+    },
+    expirySeverity: 3,
+  },
 };

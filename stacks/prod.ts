@@ -39,4 +39,33 @@ export const prod: Baseline = {
   },
   access: { privilegedRolesBreakGlassOnly: true },
   diagnostics: { logRetentionInDays: 365, minLogRetentionInDays: 365, storageSku: "Standard_GRS" },
+  insights: {
+    // On: saved queries, the action group, all three alert rules, an expiry subscription per vault
+    // and the workbook. Any delete or purge of a key, secret or vault pages at severity 1.
+    enabled: true,
+    alerts: {
+      deniedBurst: {
+        enabled: true,
+        threshold: 10,
+        windowMinutes: 15,
+        frequencyMinutes: 5,
+        severity: 2,
+      },
+      unknownPrincipal: {
+        enabled: true,
+        threshold: 0,
+        windowMinutes: 15,
+        frequencyMinutes: 5,
+        severity: 1,
+      },
+      deleteOrPurge: {
+        enabled: true,
+        threshold: 0,
+        windowMinutes: 5,
+        frequencyMinutes: 5,
+        severity: 1,
+      },
+    },
+    expirySeverity: 2,
+  },
 };

@@ -40,4 +40,33 @@ export const staging: Baseline = {
   },
   access: { privilegedRolesBreakGlassOnly: true },
   diagnostics: { logRetentionInDays: 90, minLogRetentionInDays: 90, storageSku: "Standard_LRS" },
+  insights: {
+    // On, as in prod, so the alerts are rehearsed; deletes are expected when a rehearsal is torn
+    // down, so the delete-or-purge rule is off unless the stack turns it on.
+    enabled: true,
+    alerts: {
+      deniedBurst: {
+        enabled: true,
+        threshold: 10,
+        windowMinutes: 15,
+        frequencyMinutes: 5,
+        severity: 2,
+      },
+      unknownPrincipal: {
+        enabled: true,
+        threshold: 0,
+        windowMinutes: 15,
+        frequencyMinutes: 15,
+        severity: 2,
+      },
+      deleteOrPurge: {
+        enabled: false,
+        threshold: 0,
+        windowMinutes: 5,
+        frequencyMinutes: 5,
+        severity: 2,
+      },
+    },
+    expirySeverity: 2,
+  },
 };

@@ -265,7 +265,7 @@ describe("stack config", () => {
       [
         "an unknown config key",
         (c) => (c["keyvault-estate:vault"] = []),
-        "keyvault-estate:vault: unknown config key (known keys: environment, tenantId, resourceGroup, tags, breakGlassPrincipals, diagnostics, vaults; other keys must be the config source of a secret)",
+        "keyvault-estate:vault: unknown config key (known keys: environment, tenantId, resourceGroup, tags, breakGlassPrincipals, diagnostics, vaults, insights; other keys must be the config source of a secret)",
       ],
       [
         "a Managed HSM without initial administrators",
