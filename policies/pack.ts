@@ -15,6 +15,7 @@ import { managedHsmNetworkDeny } from "./managedHsm/networkDeny";
 import { managedHsmPrivateLink } from "./managedHsm/privateLink";
 import { managedHsmPurgeProtection } from "./managedHsm/purgeProtection";
 import { monitorKeyVaultAuditLogs } from "./monitor/keyVaultAuditLogs";
+import { monitorKeyVaultExpiryEventsAndAlerts } from "./monitor/expiryEventsAndAlerts";
 import { logAnalyticsRetention } from "./monitor/logAnalyticsRetention";
 import { secretContentType } from "./secret/contentType";
 import { secretExpirySet } from "./secret/expirySet";
@@ -50,6 +51,7 @@ export const policies: readonly EstatePolicy[] = [
   vaultManagementLock,
   vaultSerializedWrites,
   monitorKeyVaultAuditLogs,
+  monitorKeyVaultExpiryEventsAndAlerts,
   keyExpirySet,
   keyMaxValidity,
   keyHsmBacked,
