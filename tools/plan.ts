@@ -8,6 +8,7 @@ import { startOfUtcDay } from "../infra/model/time";
 import { ConfigError } from "../infra/model/validation";
 import { isPresent } from "../infra/sources";
 import { buildAccessMatrix } from "./accessMatrix";
+import { costNotes } from "./costNotes";
 import { comparePlans, hasMandatoryRisk, planReportProblem } from "./compare";
 import { runProgram } from "./engine";
 import { loadPolicyConfig } from "../policies/lib/environments";
@@ -116,6 +117,8 @@ export async function planStackRun(
     requiredInputs,
     azurePolicy,
   });
+  // What the approver should know about cost before the first deploy (a pool bills from creation).
+  Object.assign(report, { costNotes: costNotes(run.resources) });
   return { report, resources: run.resources };
 }
 
@@ -205,6 +208,8 @@ function parseUsage(argv: readonly string[]) {
 
 function writeFile(file: string, text: string): void {
   try {
+    // `--json reports/dev.json` on a fresh clone: the reports folder is git-ignored, not committed.
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
   } catch {
     throw new UsageError(`cannot write ${file}`);
