@@ -5,6 +5,7 @@ import {
   renderAzurePolicyConsole,
   renderAzurePolicyMarkdown,
 } from "./azurePolicy";
+import { CostNote, renderCostNotesConsole, renderCostNotesMarkdown } from "./costNotes";
 import { PlannedResource, PolicyViolation } from "./planTypes";
 import { renderDiagram } from "./review/diagram";
 import { mandatoryRisks, renderChangesConsole, renderChangesMarkdown } from "./review/render";
@@ -54,6 +55,8 @@ export interface PlanReport {
   readonly comparison?: PlanComparison;
   /** With `--azure-policy`: the organisation's Azure Policy evaluated against the plan. */
   readonly azurePolicy?: AzurePolicyReport;
+  /** Charges that start with a resource: a Managed HSM pool per hour, HSM keys per version. */
+  readonly costNotes?: readonly CostNote[];
 }
 
 export interface ReportResource {
@@ -204,6 +207,7 @@ export function renderConsole(report: PlanReport): string {
     }
   }
   out.push(...renderAzurePolicyConsole(report));
+  out.push(...renderCostNotesConsole(report.costNotes));
   if (report.comparison) out.push("", ...renderChangesConsole(report.comparison));
   return `${out.join("\n")}\n`;
 }
@@ -319,6 +323,7 @@ export function renderMarkdown(report: PlanReport): string {
     if (s.missingInputs > 0) out.push(MISSING_NOTE.trim(), "");
   }
 
+  out.push(...renderCostNotesMarkdown(report.costNotes));
   out.push("## The estate", "", ...renderDiagram(report), "");
 
   out.push(
