@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { MAX_SECRET_VALUE_BYTES } from "./azure/limits";
 import { PROJECT } from "./model/names";
 import { CertificateContentType, isCertificateContentType } from "./model/secrets";
 import type { ResolvedEstate, SecretSourceRef } from "./model/types";
@@ -113,6 +114,9 @@ export class SecretSourceError extends pulumi.RunError {
   }
 }
 
+/** How a certificate problem ends (`invalidValues`), so the heading can say "certificates". */
+const CERTIFICATE_PROBLEM = /\(content type [^)]+\)$/;
+
 function describeProblems(
   missing: readonly SecretSourceRef[],
   invalid: readonly ConfigProblem[],
@@ -126,7 +130,7 @@ function describeProblems(
   }
   if (invalid.length > 0) {
     lines.push(
-      `${invalid.length} certificate${invalid.length === 1 ? "" : "s"} cannot be stored:`,
+      `${invalid.length} ${invalid.every((p) => CERTIFICATE_PROBLEM.test(p.message)) ? "certificate" : "secret value"}${invalid.length === 1 ? "" : "s"} cannot be stored:`,
       ...invalid.map((p) => `  - ${p.path}: ${p.message}`),
     );
   }
@@ -168,7 +172,7 @@ export function resolveSecretValues(estate: ResolvedEstate, args: ResolveArgs): 
   const refs = estate.secretSources;
   if (mode !== "offline") {
     const missing = refs.filter((r) => !isPresent(r, inputs));
-    const invalid = invalidCertificates(refs, inputs);
+    const invalid = invalidValues(refs, inputs);
     if (missing.length > 0 || invalid.length > 0) {
       if (mode === "up") throw new SecretSourceError(missing, invalid);
       args.warn(
@@ -209,22 +213,35 @@ function unknownSecret(): pulumi.Output<string> {
   );
 }
 
-function invalidCertificates(
-  refs: readonly SecretSourceRef[],
-  inputs: SourceInputs,
-): ConfigProblem[] {
+/** Certificates that do not decode, and values over Key Vault's size limit. Names only. */
+function invalidValues(refs: readonly SecretSourceRef[], inputs: SourceInputs): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const r of refs) {
     const ct = r.contentType;
     const raw = rawValue(r, inputs);
-    if (!isCertificateContentType(ct) || raw === undefined) continue;
-    const problem = certificateProblem(ct, raw);
+    if (raw === undefined) continue;
+    const at = { path: `${r.path} (${r.vault}/${r.secret})` };
+    const problem = isCertificateContentType(ct) ? certificateProblem(ct, raw) : undefined;
     if (problem) {
       problems.push({
-        path: `${r.path} (${r.vault}/${r.secret})`,
+        ...at,
         message: `the value of ${r.kind} ${r.name} ${problem} (content type ${ct})`,
+      });
+      continue;
+    }
+    const bytes = storedBytes(ct, raw);
+    if (bytes > MAX_SECRET_VALUE_BYTES) {
+      problems.push({
+        ...at,
+        message: `the value of ${r.kind} ${r.name} is ${bytes} bytes as stored; Key Vault stores at most ${MAX_SECRET_VALUE_BYTES} bytes (25 KB) per secret, so \`pulumi up\` would fail on it: store a reference (a blob URL) or split it`,
       });
     }
   }
   return problems;
+}
+
+/** The size of what Key Vault would store for this value, in bytes (UTF-8). */
+export function storedBytes(contentType: string, raw: string): number {
+  const stored = isCertificateContentType(contentType) ? certificateValue(contentType, raw) : raw;
+  return Buffer.byteLength(stored, "utf8");
 }

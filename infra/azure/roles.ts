@@ -1,4 +1,5 @@
-import { GUID } from "../model/validation";
+/** A role definition GUID (kept here so the policy pack can import the catalogue alone). */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The role catalogue: the Azure built-in roles an access spec may name, with their fixed role
@@ -24,6 +25,35 @@ export type RoleObjects = "secrets" | "keys" | "certificates";
 /** The resource kinds an assignment of the role is meaningful on. */
 export type RoleTarget = "vault" | "managedHsm";
 
+/**
+ * What a role can do, from its actions and data actions in Microsoft's built-in role reference:
+ * - `readData`: reads or uses objects (get a secret, wrap with a key, read metadata), changes none;
+ * - `writeData`: creates, changes or deletes secrets, keys or certificates (an `*Officer` role);
+ * - `administer`: full control of the vault or pool: every data action (Key Vault Administrator),
+ *   or the control plane (`Microsoft.KeyVault/vaults/*` write and delete: network rules, the
+ *   permission model, access policies, deletion; Managed HSM contributor likewise for pools);
+ * - `grantAccess`: can create role assignments (`Microsoft.Authorization/roleAssignments/write`),
+ *   so it can hand itself or anyone any of the above.
+ * The guardrails restrict `administer` and `grantAccess` everywhere in a vault, and `writeData` at
+ * vault scope, per environment (`infra/azure/accessRules.ts`).
+ */
+export type RoleClass = "readData" | "writeData" | "administer" | "grantAccess";
+
+export const ROLE_CLASSES: readonly RoleClass[] = [
+  "readData",
+  "writeData",
+  "administer",
+  "grantAccess",
+];
+
+/** How a role class reads in messages and notes. */
+export const ROLE_CLASS_LABEL: Record<RoleClass, string> = {
+  readData: "reads data",
+  writeData: "writes data",
+  administer: "administers the vault",
+  grantAccess: "grants access",
+};
+
 export interface CatalogueRole {
   /** Microsoft's documented role name. */
   readonly name: string;
@@ -36,6 +66,13 @@ export interface CatalogueRole {
    * `control`: ARM control-plane actions (manage resources or role assignments).
    */
   readonly plane: "data" | "control";
+  /** What the role can do (see `RoleClass`). */
+  readonly class: RoleClass;
+  /**
+   * It can release (export) the private key of an exportable key (`keys/release/action`, directly
+   * or through a wildcard): what secure key release hands to an attested environment.
+   */
+  readonly releasesKeys: boolean;
   /** The objects its data actions act on; absent when it is meaningful at any scope in the vault. */
   readonly objects?: RoleObjects;
   /** Where the role grants anything: a Key Vault data role on a Managed HSM grants nothing. */
@@ -59,16 +96,18 @@ function role(
   name: string,
   id: string,
   slug: string,
-  rest: Partial<Pick<CatalogueRole, "objects" | "privileged" | "narrowable">> &
-    Pick<CatalogueRole, "plane" | "targets">,
+  rest: Partial<Pick<CatalogueRole, "objects" | "privileged" | "narrowable" | "releasesKeys">> &
+    Pick<CatalogueRole, "plane" | "targets" | "class">,
 ): CatalogueRole {
-  return { name, id, slug, privileged: false, narrowable: false, ...rest };
+  return { name, id, slug, privileged: false, narrowable: false, releasesKeys: false, ...rest };
 }
 
 /** The catalogue, in Microsoft's alphabetical order within each group. */
 export const ROLES: readonly CatalogueRole[] = [
   // Key Vault data plane (security.md; rbac-guide "Azure built-in roles for Key Vault data plane operations").
   role("Key Vault Administrator", "00482a5a-887f-4fb3-b363-3b7fe8e74483", "kv-administrator", {
+    class: "administer",
+    releasesKeys: true,
     plane: "data",
     targets: VAULT,
     privileged: true,
@@ -78,6 +117,7 @@ export const ROLES: readonly CatalogueRole[] = [
     "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba",
     "kv-certificate-user",
     {
+      class: "readData",
       plane: "data",
       objects: "certificates",
       targets: VAULT,
@@ -87,9 +127,11 @@ export const ROLES: readonly CatalogueRole[] = [
     "Key Vault Certificates Officer",
     "a4417e6f-fecd-4de8-b567-7b0420556985",
     "kv-certificates-officer",
-    { plane: "data", objects: "certificates", targets: VAULT },
+    { class: "writeData", plane: "data", objects: "certificates", targets: VAULT },
   ),
   role("Key Vault Crypto Officer", "14b46e9e-c2b7-41b4-b07b-48a6ebf60603", "kv-crypto-officer", {
+    class: "writeData",
+    releasesKeys: true,
     plane: "data",
     objects: "keys",
     targets: VAULT,
@@ -98,30 +140,34 @@ export const ROLES: readonly CatalogueRole[] = [
     "Key Vault Crypto Service Encryption User",
     "e147488a-f6f5-4113-8e2d-b22465e65bf6",
     "kv-crypto-service-encryption-user",
-    { plane: "data", objects: "keys", targets: VAULT },
+    { class: "readData", plane: "data", objects: "keys", targets: VAULT },
   ),
   role(
     "Key Vault Crypto Service Release User",
     "08bbd89e-9f13-488c-ac41-acfcb10c90ab",
     "kv-crypto-service-release-user",
-    { plane: "data", objects: "keys", targets: VAULT },
+    { class: "readData", releasesKeys: true, plane: "data", objects: "keys", targets: VAULT },
   ),
   role("Key Vault Crypto User", "12338af0-0e69-4776-bea7-57ae8d297424", "kv-crypto-user", {
+    class: "readData",
     plane: "data",
     objects: "keys",
     targets: VAULT,
     narrowable: true,
   }),
   role("Key Vault Reader", "21090545-7ca7-4776-b22c-e363652d74d2", "kv-reader", {
+    class: "readData",
     plane: "data",
     targets: VAULT,
   }),
   role("Key Vault Secrets Officer", "b86a8fe4-44ce-4948-aee5-eccb2c155cd7", "kv-secrets-officer", {
+    class: "writeData",
     plane: "data",
     objects: "secrets",
     targets: VAULT,
   }),
   role("Key Vault Secrets User", "4633458b-17de-408a-b874-0445c86b69e6", "kv-secrets-user", {
+    class: "readData",
     plane: "data",
     objects: "secrets",
     targets: VAULT,
@@ -134,29 +180,34 @@ export const ROLES: readonly CatalogueRole[] = [
     "Key Vault Data Access Administrator",
     "8b54135c-b56d-4d72-a534-26097cfdc8d8",
     "kv-data-access-administrator",
-    { plane: "control", targets: VAULT, privileged: true },
+    { class: "grantAccess", plane: "control", targets: VAULT, privileged: true },
   ),
   role("Key Vault Contributor", "f25e0fa2-a7c8-4377-a976-54943a77a395", "kv-contributor", {
+    class: "administer",
     plane: "control",
     targets: VAULT,
   }),
   role("Managed HSM contributor", "18500a29-7fe2-46b2-a342-b16a415e101d", "mhsm-contributor", {
+    class: "administer",
     plane: "control",
     targets: ["managedHsm"],
   }),
   // General roles people reach for (privileged.md, general.md), listed so the guardrails recognise
   // them. Role Based Access Control Administrator can assign Owner, hence privileged.
   role("Contributor", "b24988ac-6180-42a0-ab88-20f7382dd24c", "contributor", {
+    class: "administer",
     plane: "control",
     targets: BOTH,
     privileged: true,
   }),
   role("Owner", "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "owner", {
+    class: "grantAccess",
     plane: "control",
     targets: BOTH,
     privileged: true,
   }),
   role("Reader", "acdd72a7-3385-48ef-bd42-f606fba81ae7", "reader", {
+    class: "readData",
     plane: "control",
     targets: BOTH,
   }),
@@ -164,13 +215,14 @@ export const ROLES: readonly CatalogueRole[] = [
     "Role Based Access Control Administrator",
     "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
     "rbac-administrator",
-    { plane: "control", targets: BOTH, privileged: true },
+    { class: "grantAccess", plane: "control", targets: BOTH, privileged: true },
   ),
   role(
     "User Access Administrator",
     "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
     "user-access-administrator",
     {
+      class: "grantAccess",
       plane: "control",
       targets: BOTH,
       privileged: true,

@@ -1,5 +1,16 @@
 import { z } from "zod";
-import { resolveRole, ResolvedRole } from "../azure/roles";
+import type { Environment } from "../../stacks";
+import {
+  GrantFacts,
+  judgeGrant,
+  judgeInitialAdmin,
+  Judgement,
+  PRIVILEGED_ACCESS_POLICY,
+  privilegedAccessSettings,
+  PrivilegedAccessSettings,
+} from "../azure/accessRules";
+import { ROLE_CLASS_LABEL, resolveRole, ResolvedRole } from "../azure/roles";
+import { policySettings } from "./policyConfig";
 import { guid, OBJECT_NAME } from "./validation";
 
 /**
@@ -74,11 +85,55 @@ function tryParseScope(scope: unknown): AccessScope | undefined {
 
 /** What `checkAccess` needs beyond the vault: the estate's guardrail inputs. */
 export interface AccessGuardrails {
-  readonly environment: string;
-  /** The baseline's `access.privilegedRolesBreakGlassOnly`. */
+  readonly environment: Environment;
+  /**
+   * The baseline's `access.privilegedRolesBreakGlassOnly`. The rule itself is the pack's
+   * (`privilegedAccessRule`); a test checks the two agree for every environment.
+   */
   readonly privilegedRolesBreakGlassOnly: boolean;
   /** `breakGlassPrincipals`, lower case. */
   readonly breakGlassPrincipals: ReadonlySet<string>;
+}
+
+/** The privileged-access rule of an environment: the pack's settings, and whether it blocks. */
+export interface PrivilegedAccessRule {
+  /** The policy is mandatory there: the model refuses what it would block (else it notes it). */
+  readonly enforced: boolean;
+  readonly settings: PrivilegedAccessSettings;
+}
+
+export function privilegedAccessRule(environment: Environment): PrivilegedAccessRule {
+  const s = policySettings(environment, PRIVILEGED_ACCESS_POLICY);
+  return { enforced: s.enforced, settings: privilegedAccessSettings(s.properties) };
+}
+
+const RULE_FILE = (env: string) =>
+  `${PRIVILEGED_ACCESS_POLICY}.allowedPrincipalIds in policies/config/${env}.json`;
+
+/** The config problem a restricted grant makes, or undefined when the estate may make it. */
+function refusal(
+  j: Judgement,
+  principal: string,
+  what: string,
+  g: AccessGuardrails,
+  rule: PrivilegedAccessRule,
+): string | undefined {
+  if (!rule.enforced || !j.restricted) return undefined;
+  if (!g.breakGlassPrincipals.has(principal)) {
+    return `${what}: in ${g.environment} it may be granted in a vault only to breakGlassPrincipals, and ${principal} is not one`;
+  }
+  if (!j.allowListed) {
+    return `${what}: ${principal} is in breakGlassPrincipals but not on the policy pack's break-glass allow-list for ${g.environment} (${RULE_FILE(g.environment)}); a break-glass principal takes a reviewed change to both`;
+  }
+  return undefined;
+}
+
+/** What a restricted role is, in a refusal: the catalogue's privileged roles keep their wording. */
+function restrictedWhat(a: AccessSpec, scope: AccessScope): string {
+  const role = a.role.catalogue;
+  if (!role || role.privileged || role.class !== "writeData")
+    return `"${a.role.name}" is privileged`;
+  return `"${role.name}" writes every ${role.objects === "keys" ? "key" : role.objects === "secrets" ? "secret" : "certificate"} of the vault at ${scope.kind} scope`;
 }
 
 /** The parts of a parsed vault `checkAccess` reads. */
@@ -87,6 +142,8 @@ export interface AccessVault {
   readonly keys: readonly { readonly name: string }[];
   readonly secrets: readonly { readonly name: string }[];
   readonly access: readonly AccessSpec[];
+  /** Managed HSM only: judged like a grant of `administer` at the pool. */
+  readonly initialAdminObjectIds?: readonly string[];
 }
 
 const OBJECTS_AT: Record<"secret" | "key", string> = { secret: "secrets", key: "keys" };
@@ -102,6 +159,7 @@ export function checkAccess(v: AccessVault, g: AccessGuardrails, ctx: z.Refineme
     ctx.addIssue({ code: "custom", path: field ? ["access", i, field] : ["access", i], message });
   const hsm = v.tier === "managedHsm";
   const seen = new Map<string, number>();
+  const rule = privilegedAccessRule(g.environment);
 
   v.access.forEach((a, i) => {
     // Zod runs this refinement after continuable field issues too (a scope failing its pattern):
@@ -163,38 +221,104 @@ export function checkAccess(v: AccessVault, g: AccessGuardrails, ctx: z.Refineme
       seen.set(key, i);
     }
 
-    if (
-      g.privilegedRolesBreakGlassOnly &&
-      role?.privileged &&
-      !g.breakGlassPrincipals.has(a.principalId)
-    ) {
-      issue(
-        i,
-        "role",
-        `"${role.name}" is privileged: in ${g.environment} it may be granted in a vault only to breakGlassPrincipals, and ${a.principalId} is not one`,
-      );
+    // A role that grants nothing on this kind of store is refused above; judge the others.
+    if (!role || role.targets.includes(hsm ? "managedHsm" : "vault")) {
+      const j = judgeGrant(grantFacts(a, scope), rule.settings);
+      const refused = refusal(j, a.principalId, restrictedWhat(a, scope), g, rule);
+      if (refused) {
+        issue(
+          i,
+          "role",
+          scope.kind === "vault" && role?.class === "writeData"
+            ? `${refused}; grant it at ${role.objects === "keys" ? "key" : "secret"}/<name> for each object the principal writes`
+            : refused,
+        );
+      } else if (rule.enforced && j.custom && j.violation) {
+        issue(
+          i,
+          "role",
+          `${a.role.id} is not in the catalogue: in ${g.environment} only a reviewed custom role may be granted (add it to ${PRIVILEGED_ACCESS_POLICY}.allowedCustomRoleIds in policies/config/${g.environment}.json after reviewing its permissions), or use a catalogue role`,
+        );
+      }
     }
   });
+
+  if (hsm) {
+    (v.initialAdminObjectIds ?? []).forEach((raw, i) => {
+      if (typeof raw !== "string" || !guid.safeParse(raw).success) return;
+      const principal = raw.toLowerCase();
+      const refused = refusal(
+        judgeInitialAdmin(principal, rule.settings),
+        principal,
+        `${principal} would be an initial administrator of the Managed HSM (security domain, backups, every local role assignment)`,
+        g,
+        rule,
+      );
+      if (refused) {
+        ctx.addIssue({ code: "custom", path: ["initialAdminObjectIds", i], message: refused });
+      }
+    });
+  }
+}
+
+function grantFacts(a: AccessSpec, scope: AccessScope): GrantFacts {
+  return {
+    roleId: a.role.id,
+    scope: scope.kind === "vault" ? "vault" : "object",
+    principalId: a.principalId,
+  };
 }
 
 /**
- * What the plan flags about a valid access spec (advisory, never an error): raw role GUIDs, and
- * broad read/use roles at vault scope where a secret or key scope usually does.
+ * What the plan flags about a valid access spec (advisory, never an error): raw role GUIDs, broad
+ * read/use roles at vault scope, and every role that writes, administers or grants access, saying
+ * why it is allowed here (a break-glass principal, one object's scope, or an environment where the
+ * rule only advises).
  */
-export function accessNotes(a: AccessSpec): string[] {
+export function accessNotes(
+  a: AccessSpec,
+  g: AccessGuardrails,
+  exportableKeys: readonly string[] = [],
+): string[] {
   const notes: string[] = [];
   const role = a.role.catalogue;
+  const scope = parseScope(a.scope);
+  const rule = privilegedAccessRule(g.environment);
+  const j = judgeGrant(grantFacts(a, scope), rule.settings);
   if (a.role.givenAs === "guid") {
     notes.push(
       role
         ? `role given as a raw GUID; it is the catalogue's "${role.name}"`
-        : `role ${a.role.id} is not in the catalogue (custom or unlisted built-in role): the guardrails cannot classify it; review its permissions`,
+        : `role ${a.role.id} is not in the catalogue (custom or unlisted built-in role): the guardrails cannot classify it; review its permissions` +
+            (rule.settings.allowedCustomRoleIds.includes(a.role.id)
+              ? ` (a reviewed custom role in ${g.environment}'s policy config)`
+              : ""),
     );
   }
-  if (role?.narrowable && parseScope(a.scope).kind === "vault") {
+  if (role?.narrowable && scope.kind === "vault") {
     const kind = role.objects === "keys" ? "key" : "secret";
     notes.push(
       `advisory: "${role.name}" at vault scope reaches every ${kind} in the vault; grant ${kind}/<name> for each ${kind} the principal needs unless the vault is dedicated to it`,
+    );
+  }
+  // A restricted role that passed an enforced rule is a break-glass grant both judges accepted:
+  // the access matrix shows it as it is.
+  if (role && role.class !== "readData" && !(j.restricted && rule.enforced)) {
+    const label = `"${role.name}" ${ROLE_CLASS_LABEL[role.class]}`;
+    if (j.restricted || scope.kind === "vault") {
+      notes.push(
+        `advisory: ${label}${scope.kind === "vault" ? " at vault scope" : ""}; in prod only a break-glass principal on the policy pack's allow-list may hold it`,
+      );
+    } else {
+      notes.push(
+        `${label} on ${a.scope} only: it can change or delete that ${scope.kind}, nothing else in the vault`,
+      );
+    }
+  }
+  const releasable = exportableKeys.filter((k) => scope.kind === "vault" || scope.name === k);
+  if (role?.releasesKeys && releasable.length > 0) {
+    notes.push(
+      `"${role.name}" can release (export) the private key of exportable ${releasable.map((k) => `key/${k}`).join(", ")} to an environment its release policy trusts`,
     );
   }
   return notes;

@@ -20,10 +20,56 @@ export function isCertificateContentType(t: string): t is CertificateContentType
 }
 
 /**
- * Variables the deployment itself runs on. Seeding a vault from one of them would copy the
- * deploying identity's credential (ARM_CLIENT_SECRET) or the state passphrase into a secret.
+ * Credentials the deployment itself, or the CI system it runs in, keeps in environment variables.
+ * Seeding a vault from one would copy that credential into a secret (and out to whoever may read
+ * it), so such names are refused as `source.env`, in any letter case: Windows runners treat
+ * variable names case-insensitively, and a lower-case spelling is the same mistake.
+ *
+ * Sources: GitHub reserves the `GITHUB_` prefix and sets `GITHUB_TOKEN` and the `ACTIONS_*`
+ * runtime and OIDC request tokens (docs.github.com, "Variables reference" and "Automatic token
+ * authentication"); the GitHub CLI reads `GH_TOKEN` / `GH_ENTERPRISE_TOKEN` (cli.github.com/manual/
+ * gh_help_environment); Azure Pipelines maps `System.AccessToken` to `SYSTEM_ACCESSTOKEN`, predefines
+ * every `SYSTEM_*` variable and hands tasks service-connection credentials as `ENDPOINT_AUTH_*`
+ * (learn.microsoft.com/azure/devops/pipelines/build/variables), and the Azure DevOps CLI reads
+ * `AZURE_DEVOPS_EXT_PAT`; the Azure SDKs' EnvironmentCredential and WorkloadIdentityCredential read
+ * `AZURE_CLIENT_*`, `AZURE_TENANT_ID`, `AZURE_USERNAME`, `AZURE_PASSWORD` and
+ * `AZURE_FEDERATED_TOKEN_FILE`, managed identity `IDENTITY_ENDPOINT`/`IDENTITY_HEADER` and
+ * `MSI_ENDPOINT`/`MSI_SECRET`, the Azure CLI's storage commands `AZURE_STORAGE_*`; Terraform's and
+ * Pulumi's Azure providers read `ARM_*`; npm reads `npm_config_*` (including registry auth tokens),
+ * actions/setup-node writes `NODE_AUTH_TOKEN` into .npmrc and `NPM_TOKEN` is npm's documented CI
+ * token variable (docs.npmjs.com, "Using private packages in a CI/CD workflow"); Pulumi reads
+ * `PULUMI_ACCESS_TOKEN`, `PULUMI_CONFIG_PASSPHRASE` and other `PULUMI_*` settings.
  */
-const RESERVED_ENV = /^(PULUMI_|ARM_|ACTIONS_|GITHUB_TOKEN$)/;
+export const CREDENTIAL_VARIABLES: readonly { readonly pattern: RegExp; readonly what: string }[] =
+  [
+    { pattern: /^GITHUB_/i, what: "GitHub Actions (reserved GITHUB_ prefix, GITHUB_TOKEN)" },
+    { pattern: /^ACTIONS_/i, what: "the GitHub Actions runtime and OIDC request tokens" },
+    { pattern: /^GH_(ENTERPRISE_)?TOKEN$/i, what: "the GitHub CLI's token" },
+    {
+      pattern: /^SYSTEM_/i,
+      what: "Azure Pipelines (System.AccessToken and the SYSTEM_ variables)",
+    },
+    { pattern: /^ENDPOINT_AUTH_/i, what: "Azure Pipelines service connection credentials" },
+    { pattern: /^AZURE_DEVOPS_EXT_PAT$/i, what: "the Azure DevOps CLI's personal access token" },
+    {
+      pattern: /^AZURE_(CLIENT_|TENANT_ID$|USERNAME$|PASSWORD$|FEDERATED_TOKEN)/i,
+      what: "the Azure SDKs' and CLI's sign-in (EnvironmentCredential, workload identity)",
+    },
+    { pattern: /^AZURE_STORAGE_/i, what: "the Azure CLI's storage credentials" },
+    { pattern: /^(IDENTITY_(ENDPOINT|HEADER)|MSI_(ENDPOINT|SECRET))$/i, what: "managed identity" },
+    {
+      pattern: /^ARM_/i,
+      what: "the deploying identity of the Azure providers (ARM_CLIENT_SECRET)",
+    },
+    { pattern: /^(NPM_TOKEN|NODE_AUTH_TOKEN)$/i, what: "npm's registry token" },
+    { pattern: /^NPM_CONFIG_/i, what: "npm configuration (registry auth tokens)" },
+    { pattern: /^PULUMI_/i, what: "Pulumi (PULUMI_ACCESS_TOKEN, PULUMI_CONFIG_PASSPHRASE)" },
+  ];
+
+/** What a credential variable belongs to, or undefined for a name a pipeline may set freely. */
+export function credentialVariable(name: string): string | undefined {
+  return CREDENTIAL_VARIABLES.find((c) => c.pattern.test(name))?.what;
+}
 
 const isoInstant = (what: string) =>
   z.iso.datetime({
@@ -36,9 +82,14 @@ export const secretSourceSchema = z.strictObject({
   env: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, { error: "must be an environment variable name" })
-    .refine((n) => !RESERVED_ENV.test(n), {
-      error:
-        "names a variable of the deployment itself (PULUMI_*, ARM_*, ACTIONS_*, GITHUB_TOKEN); use a variable set for this secret",
+    .superRefine((n, ctx) => {
+      const what = credentialVariable(n);
+      if (what) {
+        ctx.addIssue({
+          code: "custom",
+          message: `names a credential variable of the deployment or its CI system (${what}); seeding a vault from it would copy that credential: use a variable set for this secret`,
+        });
+      }
     })
     .optional(),
   /** A key in the `keyvault-estate:` namespace, set with `pulumi config set --secret`. */
