@@ -1,8 +1,10 @@
 import { roleAssignmentKeyVaultAdministratorAllowList } from "./authorization/keyVaultAdministratorAllowList";
 import { roleAssignmentNoPrivilegedAtVault } from "./authorization/noPrivilegedAtVault";
 import { roleAssignmentPrincipalType } from "./authorization/principalType";
+import { authorizationPrivilegedAccess } from "./authorization/privilegedAccess";
 import { keyAllowedTypes } from "./key/allowedTypes";
 import { keyEcCurves } from "./key/ecCurves";
+import { keyExportable } from "./key/exportable";
 import { keyExpirySet } from "./key/expirySet";
 import { keyHsmBacked } from "./key/hsmBacked";
 import { keyMaxActiveDays } from "./key/maxActiveDays";
@@ -29,11 +31,13 @@ import { storageNoBlobPublicAccess } from "./storage/noBlobPublicAccess";
 import { storageSharedKeyDisabled } from "./storage/sharedKeyDisabled";
 import { vaultEnabledForFlags } from "./vault/enabledFor";
 import { vaultFirewall } from "./vault/firewall";
+import { vaultIpRuleBreadth } from "./vault/ipRuleBreadth";
 import { vaultManagementLock } from "./vault/managementLock";
 import { vaultPremiumForHsmKeys } from "./vault/premiumForHsmKeys";
 import { vaultPrivateEndpoint } from "./vault/privateEndpoint";
 import { vaultPublicNetworkAccess } from "./vault/publicNetworkAccess";
 import { vaultPurgeProtection } from "./vault/purgeProtection";
+import { vaultReferencesAllowedSubscriptions } from "./vault/referencesAllowedSubscriptions";
 import { vaultRbacAuthorization } from "./vault/rbacAuthorization";
 import { vaultSerializedWrites } from "./vault/serializedWrites";
 import { vaultSoftDelete } from "./vault/softDelete";
@@ -45,6 +49,7 @@ export const policies: readonly EstatePolicy[] = [
   vaultRbacAuthorization,
   vaultPublicNetworkAccess,
   vaultFirewall,
+  vaultIpRuleBreadth,
   vaultPrivateEndpoint,
   vaultEnabledForFlags,
   vaultPremiumForHsmKeys,
@@ -61,6 +66,7 @@ export const policies: readonly EstatePolicy[] = [
   keyRotationPolicy,
   keyMinDaysBeforeExpiry,
   keyMaxActiveDays,
+  keyExportable,
   secretExpirySet,
   secretMaxValidity,
   secretContentType,
@@ -78,4 +84,6 @@ export const policies: readonly EstatePolicy[] = [
   roleAssignmentNoPrivilegedAtVault,
   roleAssignmentKeyVaultAdministratorAllowList,
   roleAssignmentPrincipalType,
+  authorizationPrivilegedAccess,
+  vaultReferencesAllowedSubscriptions,
 ];
