@@ -1,3 +1,5 @@
+import { MANAGED_HSM_ADMINISTRATOR } from "../infra/azure/accessRules";
+import { decodeReleasePolicy } from "../infra/azure/releasePolicy";
 import { roleById } from "../infra/azure/roles";
 import type { ResolvedGrant } from "../infra/model/types";
 import { PlannedResource } from "./planTypes";
@@ -22,9 +24,32 @@ const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
 const KEY_STORES = new Set(["azure-native:keyvault:Vault", "azure-native:keyvault:ManagedHsm"]);
 const UNKNOWN = "(unknown)";
 
+/** What the matrix reads of a resolved vault (`ResolvedVault`). */
+export interface MatrixVault {
+  readonly name: string;
+  readonly access: readonly ResolvedGrant[];
+  /** Managed HSM only: each gets the pool's local Administrator role (a row each). */
+  readonly initialAdminObjectIds?: readonly string[];
+  /** Exportable keys: the attestation authorities of their release policy get a row each. */
+  readonly keys?: readonly {
+    readonly name: string;
+    readonly exportable?: boolean;
+    readonly releasePolicy?: { readonly data: string };
+  }[];
+}
+
+/** The principal type shown for a row whose principal ARM does not type (an object id, a URL). */
+export const UNTYPED = {
+  objectId: "(object id: user, group or service principal)",
+  attestationAuthority: "AttestationAuthority",
+} as const;
+
+/** The role label of a key release row. */
+export const KEY_RELEASE_ROLE = "Secure key release (attested environments)";
+
 /** The access matrix of a plan, sorted by vault, scope, role, principal. */
 export function buildAccessMatrix(
-  vaults: readonly { readonly name: string; readonly access: readonly ResolvedGrant[] }[],
+  vaults: readonly MatrixVault[],
   resources: readonly PlannedResource[],
 ): AccessRow[] {
   const assignments = resources.filter((r) => r.type === ROLE_ASSIGNMENT);
@@ -43,6 +68,8 @@ export function buildAccessMatrix(
       rows.push(row(r, { vault: v.name, scope: a.scope, role: a.role.name }, a.notes));
     }
   }
+
+  for (const v of vaults) rows.push(...dataPlaneRows(v, resources));
 
   // Assignments no access spec declared (another component's) still belong in "who can do what".
   const stores = resources.filter((r) => KEY_STORES.has(r.type));
@@ -64,6 +91,58 @@ export function buildAccessMatrix(
     );
   }
   return rows.sort(compareRows);
+}
+
+/**
+ * Access that no role assignment carries but a reviewer must see: a Managed HSM's initial
+ * administrators (the pool's local "Managed HSM Administrator" at "/", granted by ARM at creation)
+ * and, for each exportable key, every attestation authority its release policy trusts (any
+ * environment that authority attests, with the stated claims, can receive the private key).
+ */
+function dataPlaneRows(v: MatrixVault, resources: readonly PlannedResource[]): AccessRow[] {
+  const rows: AccessRow[] = [];
+  const store = resources.find(
+    (r) => KEY_STORES.has(r.type) && (r.name === v.name || r.name.endsWith(`/${v.name}`)),
+  );
+  const scopeId = store ? text(store.outputs.id) : UNKNOWN;
+  for (const id of v.initialAdminObjectIds ?? []) {
+    rows.push({
+      principalId: id,
+      principalType: UNTYPED.objectId,
+      role: MANAGED_HSM_ADMINISTRATOR.name,
+      roleDefinitionId: `Microsoft.KeyVault/managedHSMs local RBAC: ${MANAGED_HSM_ADMINISTRATOR.roleId}`,
+      scope: "vault",
+      vault: v.name,
+      roleAssignmentName: "(initialAdminObjectIds)",
+      scopeId,
+      notes: [
+        `full administration of the pool's data plane: security domain, full backup and restore, and every local role assignment (it can grant itself any key permission); set at creation in initialAdminObjectIds`,
+      ],
+    });
+  }
+  for (const k of v.keys ?? []) {
+    if (k.exportable !== true || !k.releasePolicy) continue;
+    const decoded = decodeReleasePolicy(k.releasePolicy.data);
+    const authorities = decoded.ok ? decoded.authorities : ["(undecodable release policy)"];
+    for (const authority of authorities) {
+      rows.push({
+        principalId: authority,
+        principalType: UNTYPED.attestationAuthority,
+        role: KEY_RELEASE_ROLE,
+        roleDefinitionId: "(release policy)",
+        scope: `key/${k.name}`,
+        vault: v.name,
+        roleAssignmentName: "(releasePolicy)",
+        scopeId: scopeId === UNKNOWN ? UNKNOWN : `${scopeId}/keys/${k.name}`,
+        notes: [
+          decoded.ok
+            ? `exportable key: an environment this authority attests, whose claims satisfy the release policy, can receive the private key (with a principal holding a release role)`
+            : `exportable key whose release policy ${decoded.problem}`,
+        ],
+      });
+    }
+  }
+  return rows;
 }
 
 function row(

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { parseDocument, type YAMLError } from "yaml";
 import { SECRET_PLACEHOLDER } from "./planTypes";
 
 /** A stack file turned into what the Pulumi engine hands the program. */
@@ -25,25 +25,65 @@ export function stackFilePath(root: string, stack: string): string {
 }
 
 /**
+ * Why the YAML parser complained, in words that never quote the file: its own messages (and the
+ * `yaml` package's default warning output, `process.emitWarning` with a code frame) print the
+ * offending line, which in a stack file can be a plain-text secret behind an unknown tag.
+ */
+const YAML_REASONS: Readonly<Record<string, string>> = {
+  TAG_RESOLVE_FAILED: "an unknown tag; the value is read as plain text",
+  BAD_ALIAS: "an alias that names no anchor",
+  DUPLICATE_KEY: "a key that appears twice in one mapping",
+  BAD_INDENT: "bad indentation",
+  BLOCK_AS_IMPLICIT_KEY: "a block value used as a key",
+  MISSING_CHAR: "a missing closing character (quote or bracket)",
+  MULTILINE_IMPLICIT_KEY: "a key that spans lines",
+  MULTIPLE_DOCS: "more than one YAML document",
+  UNEXPECTED_TOKEN: "an unexpected character",
+  TAB_AS_INDENT: "a tab used for indentation",
+  BAD_SCALAR_START: "a value that starts with a reserved character",
+};
+
+/** `line L, column C: <reason>` for a YAML error or warning: its position and reason only. */
+export function describeYamlProblem(e: YAMLError): string {
+  const at = e.linePos?.[0];
+  const where = at ? `line ${at.line}, column ${at.col}` : "an unknown position";
+  return `${where}: ${YAML_REASONS[e.code] ?? `YAML ${e.code}`}`;
+}
+
+/** Where YAML warnings go: standard error, by position and reason only. */
+function warnOnStderr(message: string): void {
+  process.stderr.write(`warning: ${message}\n`);
+}
+
+/**
  * Reads a `Pulumi.<stack>.yaml` file the way the engine would present it: structured values as JSON
  * text, scalars as strings, `secure:` values as secret keys. Ciphertext cannot be decrypted offline,
- * so secure values become the `[secret]` placeholder.
+ * so secure values become the `[secret]` placeholder. YAML warnings go to `warn` (standard error by
+ * default) by position and reason only, never with the line they are about.
  */
-export function readStackFile(file: string): StackConfig {
+export function readStackFile(
+  file: string,
+  warn: (message: string) => void = warnOnStderr,
+): StackConfig {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
   } catch {
     throw new StackFileError(`cannot read stack file ${file}`);
   }
+  // parseDocument (not parse): parse() emits each warning itself, with the offending line.
+  const parsed = parseDocument(text, { prettyErrors: true });
+  if (parsed.errors.length > 0) {
+    throw new StackFileError(
+      `${file} is not valid YAML at ${describeYamlProblem(parsed.errors[0])}`,
+    );
+  }
+  for (const w of parsed.warnings) warn(`${file}: ${describeYamlProblem(w)}`);
   let doc: unknown;
   try {
-    doc = parse(text);
-  } catch (e) {
-    // YAML errors carry line and column, not values worth hiding; keep only the first line.
-    throw new StackFileError(
-      `${file} is not valid YAML: ${String((e as Error).message).split("\n")[0]}`,
-    );
+    doc = parsed.toJS();
+  } catch {
+    throw new StackFileError(`${file} is not valid YAML (its aliases cannot be resolved)`);
   }
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
     throw new StackFileError(`${file} must be a YAML mapping with a "config:" section`);
