@@ -37,11 +37,9 @@ export const DEFAULT_LOCK_NAMES = {
  * Azure's rule for a lock name (Microsoft.Authorization locks REST API, `lockName`: "can be a
  * maximum of 260 characters. It cannot contain <, > %, &, :, \, ?, /, or any control characters").
  */
-const lockName = z
-  .string({ error: "must be a string" })
-  .regex(/^[^<>%&:\\?/\p{Cc}]{1,260}$/u, {
-    error: "must be 1-260 characters without <, >, %, &, :, \\, ?, / or control characters",
-  });
+const lockName = z.string({ error: "must be a string" }).regex(/^[^<>%&:\\?/\p{Cc}]{1,260}$/u, {
+  error: "must be 1-260 characters without <, >, %, &, :, \\, ?, / or control characters",
+});
 
 const LOCK_SHAPE = 'must be "CanNotDelete", "none", or { kind: CanNotDelete | ReadOnly, name }';
 
