@@ -22,11 +22,17 @@ import {
  * they are) and the limit (the same without their type aliases). Figures and targets only: timings
  * depend on the machine, and no test asserts one.
  *
- *   npm run bench -- [--sizes 10,50,200] [--runs 1] [--json <file>]
+ * `--floors-without-stack-traces` runs the floors as the offline engine runs the program, without
+ * the stack trace Pulumi's runtime keeps of each of its promises: the ratio then measures only
+ * what the plan adds to registering its resources (startup, model, emulation, recording, policies,
+ * reports).
+ *
+ *   npm run bench -- [--sizes 10,50,200] [--runs 1] [--json <file>] [--floors-without-stack-traces]
  */
 
 const ROOT = path.resolve(__dirname, "..");
-const USAGE = "usage: npm run bench -- [--sizes 10,50,200] [--runs <n>] [--json <file>]";
+const USAGE =
+  "usage: npm run bench -- [--sizes 10,50,200] [--runs <n>] [--json <file>] [--floors-without-stack-traces]";
 const MAX_VAULTS = 1000;
 
 class UsageError extends Error {}
@@ -84,7 +90,15 @@ async function fastest(runs: number, once: () => Promise<Run>): Promise<Run> {
   return best as Run;
 }
 
-async function measureSize(vaults: number, runs: number, dir: string): Promise<Measurement> {
+interface Usage {
+  readonly sizes: readonly number[];
+  readonly runs: number;
+  readonly json?: string;
+  readonly floorsWithoutStackTraces: boolean;
+}
+
+async function measureSize(vaults: number, usage: Usage, dir: string): Promise<Measurement> {
+  const { runs } = usage;
   const stackFile = path.join(dir, `Pulumi.bench-${vaults}.yaml`);
   fs.writeFileSync(stackFile, stringify({ config: benchStackConfig(vaults) }));
   const planJson = path.join(dir, `plan-${vaults}.json`);
@@ -103,7 +117,11 @@ async function measureSize(vaults: number, runs: number, dir: string): Promise<M
   };
   const floor = (variant: string) =>
     fastest(runs, () =>
-      measureProcess(path.join(ROOT, "tools", "bench", "floor.ts"), [planJson, variant], dir),
+      measureProcess(
+        path.join(ROOT, "tools", "bench", "floor.ts"),
+        [planJson, variant, ...(usage.floorsWithoutStackTraces ? ["no-stack-traces"] : [])],
+        dir,
+      ),
     );
   step("naive floor");
   const naive = await floor("naive");
@@ -119,7 +137,7 @@ async function measureSize(vaults: number, runs: number, dir: string): Promise<M
   };
 }
 
-function parseUsage(argv: readonly string[]) {
+function parseUsage(argv: readonly string[]): Usage {
   let values;
   try {
     ({ values } = parseArgs({
@@ -128,6 +146,7 @@ function parseUsage(argv: readonly string[]) {
         sizes: { type: "string", default: "10,50,200" },
         runs: { type: "string", default: "1" },
         json: { type: "string" },
+        "floors-without-stack-traces": { type: "boolean", default: false },
       },
       strict: true,
       allowPositionals: false,
@@ -143,7 +162,12 @@ function parseUsage(argv: readonly string[]) {
   if (!Number.isInteger(runs) || runs < 1 || runs > 10) {
     throw new UsageError("--runs must be a whole number from 1 to 10");
   }
-  return { sizes, runs, json: values.json };
+  return {
+    sizes,
+    runs,
+    json: values.json,
+    floorsWithoutStackTraces: values["floors-without-stack-traces"],
+  };
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -158,12 +182,12 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     const rows = [];
     for (const vaults of usage.sizes) {
-      rows.push(benchRow(await measureSize(vaults, usage.runs, dir)));
+      rows.push(benchRow(await measureSize(vaults, usage, dir)));
     }
     const report: BenchReport = { rows };
     const cpus = os.cpus();
     process.stdout.write(
-      `Node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}, fastest of ${usage.runs} run(s)\n\n`,
+      `Node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}, fastest of ${usage.runs} run(s)${usage.floorsWithoutStackTraces ? ", floors without stack traces" : ""}\n\n`,
     );
     process.stdout.write(renderTable(rows));
     const checks = targetChecks(rows);

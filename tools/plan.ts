@@ -73,7 +73,10 @@ export async function planStackRun(
     secretKeys: stackConfig.secretKeys,
     now,
   });
-  progress.phase("config", `${estate.vaults.length} vaults`);
+  progress.phase(
+    "config",
+    `${estate.vaults.length} ${estate.vaults.length === 1 ? "vault" : "vaults"}`,
+  );
   const env = opts.env ?? process.env;
   // The plan is a dry run that reads no secret value: every env and config source is a secret
   // placeholder (refused outside a dry run), and `requiredInputs` says which ones are missing.

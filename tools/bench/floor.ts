@@ -11,7 +11,11 @@ import { offlineAliases } from "../engine";
  *   with the ~20 type aliases azure-native adds;
  * - `limit`: the same without those aliases (the plan's own `offlineAliases` transformation).
  *
- *   node -r ts-node/register/transpile-only tools/bench/floor.ts <plan.json> naive|limit
+ * Both run as Pulumi's mock runtime runs by default, with a stack trace on each of the SDK's
+ * promises, which the offline engine turns off (`runProgram`); `no-stack-traces` turns them off
+ * here too, so that a ratio measures only what the plan adds to registering its resources.
+ *
+ *   node -r ts-node/register/transpile-only tools/bench/floor.ts <plan.json> naive|limit [no-stack-traces]
  */
 
 export type FloorVariant = "naive" | "limit";
@@ -90,12 +94,18 @@ const bareMocks: pulumi.runtime.Mocks = {
 };
 
 async function main(argv: readonly string[]): Promise<void> {
-  const [file, variant] = argv;
-  if (!file || (variant !== "naive" && variant !== "limit")) {
-    throw new Error("usage: floor.ts <plan.json> naive|limit");
+  const [file, variant, stacks] = argv;
+  if (
+    !file ||
+    (variant !== "naive" && variant !== "limit") ||
+    (stacks !== undefined && stacks !== "no-stack-traces")
+  ) {
+    throw new Error("usage: floor.ts <plan.json> naive|limit [no-stack-traces]");
   }
   const report = JSON.parse(fs.readFileSync(file, "utf8")) as { resources: FloorResource[] };
   await pulumi.runtime.setMocks(bareMocks, "keyvault-estate", "bench", true);
+  // As the offline engine runs the program (`runProgram`): no stack trace on the SDK's promises.
+  if (stacks === "no-stack-traces") Error.stackTraceLimit = 0;
   try {
     await pulumi.runtime.runInPulumiStack(async () => floorProgram(report.resources, variant)());
   } finally {
