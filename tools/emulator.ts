@@ -280,17 +280,39 @@ const CALLS: Record<string, (inputs: Record<string, unknown>) => Record<string, 
 };
 
 /**
+ * What a platform stack of this program exports for its sinks (`diagnostics.fromStack`), when no
+ * outputs are given for it: ARM ids in the emulated subscription, named after the stack, as its own
+ * offline plan would show ids it cannot know.
+ */
+export function platformStackOutputs(stack: string): Record<string, string> {
+  const short = stack.split("/").pop() ?? stack;
+  const rg = `/subscriptions/${EMULATED_SUBSCRIPTION}/resourceGroups/rg-kv-${short}`;
+  const account = `stkvaudit${short.toLowerCase().replace(/[^a-z0-9]/g, "")}`.slice(0, 24);
+  return {
+    logAnalyticsWorkspaceId: `${rg}/providers/Microsoft.OperationalInsights/workspaces/log-kv-audit-${short}`,
+    auditStorageAccountId: `${rg}/providers/Microsoft.Storage/storageAccounts/${account}`,
+  };
+}
+
+/**
  * The Pulumi mocks that emulate Azure for the given stack. Unknown types and invokes throw.
  * `identity` maps a resource name to the name its state was first created under (its alias).
+ * A `StackReference` reads `stackOutputs[<stack>]`, else `platformStackOutputs(<stack>)`.
  */
 export function azureEmulation(
   stack: string,
   identity: (name: string) => string = (name) => name,
+  stackOutputs: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {},
 ): pulumi.runtime.Mocks {
   return {
     newResource(args) {
       // Components (the stack, our own components) have no provider and no id.
       if (!args.custom) return { id: undefined, state: {} };
+      if (args.type === "pulumi:pulumi:StackReference") {
+        const referenced = String(args.inputs.name);
+        const outputs = stackOutputs[referenced] ?? platformStackOutputs(referenced);
+        return { id: referenced, state: { name: referenced, outputs, secretOutputNames: [] } };
+      }
       const emulate = EMULATIONS[args.type];
       if (!emulate) {
         throw new Error(`the offline plan does not emulate resource type ${args.type}`);

@@ -65,6 +65,8 @@ export interface RunOptions {
   readonly observe?: (resource: PlannedResource, inputs: Record<string, unknown>) => void;
   /** Called with the number of registrations recorded so far, after each one (progress display). */
   readonly progress?: (registered: number) => void;
+  /** Outputs of stacks the program reads with a `StackReference`, by stack name (`azureEmulation`). */
+  readonly stackOutputs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /**
@@ -82,7 +84,7 @@ export async function runProgram(
   // seeds them from the oldest name, as the engine would read them from state.
   const formerNames = new Map<string, string>();
   await pulumi.runtime.setMocks(
-    azureEmulation(stack, (name) => formerNames.get(name) ?? name),
+    azureEmulation(stack, (name) => formerNames.get(name) ?? name, opts.stackOutputs),
     PROJECT,
     stack,
     opts.preview ?? false,

@@ -5,7 +5,13 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as storage from "@pulumi/azure-native/storage";
 import { ESTATE_NAMES, storageAccountName, SUFFIX_LENGTH } from "../model/names";
-import type { ResolvedDiagnosticSetting, ResolvedLock, ResolvedSinks, Tags } from "../model/types";
+import type {
+  ResolvedDiagnosticSetting,
+  ResolvedLock,
+  ResolvedSinks,
+  StackOutputRef,
+  Tags,
+} from "../model/types";
 import { aliasesFor } from "./aliases";
 
 /** Arguments of `AuditSinks`. */
@@ -56,12 +62,12 @@ export class AuditSinks extends pulumi.ComponentResource {
       this.workspaceId = workspace.id;
       sinkLock(sinks.workspaceLock, workspace.id, this);
     } else {
-      this.workspaceId = pulumi.output(sinks.workspace.id);
+      this.workspaceId = this.existing(sinks.workspace);
     }
 
     this.storageAccountId = sinks.archive.create
       ? this.createArchive(args, sinks.archive, sinks)
-      : pulumi.output(sinks.archive.id);
+      : this.existing(sinks.archive);
 
     this.eventHub = sinks.eventHub;
     this.categoryGroup = sinks.categoryGroup;
@@ -69,6 +75,24 @@ export class AuditSinks extends pulumi.ComponentResource {
       workspaceId: this.workspaceId,
       storageAccountId: this.storageAccountId,
     });
+  }
+
+  /** One `StackReference` per platform stack, shared by both sinks. */
+  private readonly platformStacks = new Map<string, pulumi.StackReference>();
+
+  /** A sink created elsewhere: by ARM id, or as a platform stack's output. */
+  private existing(
+    sink: { readonly id: string } | { readonly fromStack: StackOutputRef },
+  ): pulumi.Output<string> {
+    if ("id" in sink) return pulumi.output(sink.id);
+    const { stack, resource, output } = sink.fromStack;
+    let reference = this.platformStacks.get(stack);
+    if (!reference) {
+      reference = new pulumi.StackReference(resource, { name: stack }, { parent: this });
+      this.platformStacks.set(stack, reference);
+    }
+    // requireOutput: a platform stack without the output fails the preview, naming it.
+    return reference.requireOutput(output) as pulumi.Output<string>;
   }
 
   private createArchive(

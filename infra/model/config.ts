@@ -28,6 +28,12 @@ import {
   workspaceId,
 } from "./validation";
 
+/**
+ * A fully qualified stack name: organization (`organization` on a self-managed backend), project and
+ * stack, each letters, digits, `-`, `_` or `.` (Pulumi's stack naming rules).
+ */
+const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
 /** The structured keys this program reads; any other key in the namespace must be a secret source. */
 const KNOWN_KEYS = [
   "environment",
@@ -218,9 +224,30 @@ function diagnosticsSchema(b: Baseline) {
         .optional(),
       /** Send every log category (`allLogs`) instead of the `audit` category group. */
       allLogs: z.boolean().default(false),
+      /**
+       * A platform stack that owns both sinks (`<organization>/<project>/<stack>`): their ARM ids
+       * are its `logAnalyticsWorkspaceId` and `auditStorageAccountId` outputs (README, "Beyond one
+       * stack").
+       */
+      fromStack: z
+        .string({ error: "must be a stack name, <organization>/<project>/<stack>" })
+        .regex(STACK_NAME, { error: "must be a stack name, <organization>/<project>/<stack>" })
+        .optional(),
     })
     .default({ logAnalytics: {}, storage: {}, allLogs: false })
     .superRefine((d, ctx) => {
+      if (d.fromStack !== undefined) {
+        for (const sink of ["logAnalytics", "storage"] as const) {
+          if (Object.keys(d[sink]).length > 0) {
+            ctx.addIssue({
+              code: "custom",
+              path: [sink],
+              message:
+                "leave it out with fromStack: the platform stack creates the sinks and sets their retention",
+            });
+          }
+        }
+      }
       for (const [sink, idKey] of [
         ["logAnalytics", "workspaceId"],
         ["storage", "accountId"],

@@ -4,6 +4,7 @@ import { EstateConfig, parseStackConfig, VaultConfig } from "./config";
 import { resolveInsights } from "./insights";
 import { resolveKeySpec } from "./keys";
 import {
+  ESTATE_NAMES,
   grantResourceName,
   keyResourceName,
   passwordResourceName,
@@ -31,6 +32,7 @@ import {
   ResolvedSecret,
   ResolvedVault,
   SecretSourceRef,
+  StackOutputRef,
   Tags,
 } from "./types";
 import { ConfigError, ConfigProblem } from "./validation";
@@ -88,20 +90,24 @@ export function resolveEstate(input: EstateInput): ResolvedEstate {
     tags,
     breakGlassPrincipals: config.breakGlassPrincipals.map((p) => p.toLowerCase()),
     sinks: {
-      workspace: d.logAnalytics.workspaceId
-        ? { create: false, id: d.logAnalytics.workspaceId }
-        : {
-            create: true,
-            name: workspaceName(b.shortName),
-            retentionInDays: d.logAnalytics.retentionInDays ?? b.diagnostics.logRetentionInDays,
-          },
-      archive: d.storage.accountId
-        ? { create: false, id: d.storage.accountId }
-        : {
-            create: true,
-            retentionInDays: d.storage.retentionInDays ?? b.diagnostics.logRetentionInDays,
-            sku: b.diagnostics.storageSku,
-          },
+      workspace: d.fromStack
+        ? { create: false, fromStack: platformOutput(d.fromStack, SINK_OUTPUTS.workspace) }
+        : d.logAnalytics.workspaceId
+          ? { create: false, id: d.logAnalytics.workspaceId }
+          : {
+              create: true,
+              name: workspaceName(b.shortName),
+              retentionInDays: d.logAnalytics.retentionInDays ?? b.diagnostics.logRetentionInDays,
+            },
+      archive: d.fromStack
+        ? { create: false, fromStack: platformOutput(d.fromStack, SINK_OUTPUTS.archive) }
+        : d.storage.accountId
+          ? { create: false, id: d.storage.accountId }
+          : {
+              create: true,
+              retentionInDays: d.storage.retentionInDays ?? b.diagnostics.logRetentionInDays,
+              sku: b.diagnostics.storageSku,
+            },
       ...(d.eventHub ? { eventHub: { ...d.eventHub } } : {}),
       categoryGroup: d.allLogs ? "allLogs" : "audit",
       ...sinkProtection(b),
@@ -113,6 +119,19 @@ export function resolveEstate(input: EstateInput): ResolvedEstate {
     ],
     ...(insights ? { insights } : {}),
   });
+}
+
+/**
+ * The stack outputs that carry the sinks' ARM ids: what an estate exports (`Estate.outputs`), so a
+ * platform stack of this program is the one team stacks read them from (`diagnostics.fromStack`).
+ */
+export const SINK_OUTPUTS = {
+  workspace: "logAnalyticsWorkspaceId",
+  archive: "auditStorageAccountId",
+} as const;
+
+function platformOutput(stack: string, output: string): StackOutputRef {
+  return { stack, resource: ESTATE_NAMES.platformStack.name, output };
 }
 
 /** Freezes a plain value and everything in it: the model is read, never changed. */

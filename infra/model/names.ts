@@ -76,6 +76,8 @@ export const ESTATE_NAMES = {
   workspace: { name: "estate/sinks/workspace", formerly: "estate-sinks-workspace" },
   archive: { name: "estate/sinks/archive", formerly: "estate-sinks-archive" },
   archiveSuffix: { name: "estate/sinks/archive/suffix", formerly: "estate-sinks-archive-suffix" },
+  /** The `StackReference` to the platform stack whose sinks this estate uses (`fromStack`). */
+  platformStack: { name: "estate/sinks/platform" },
   archiveLifecycle: {
     name: "estate/sinks/archive/lifecycle",
     formerly: "estate-sinks-archive-lifecycle",

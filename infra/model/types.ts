@@ -36,18 +36,26 @@ export interface ResolvedEstate {
 export type Tags = Readonly<Record<string, string>>;
 
 export interface ResolvedSinks {
-  /** Create a workspace with this name and retention, or use an existing one by ARM id. */
+  /**
+   * Create a workspace with this name and retention, use an existing one by ARM id, or read its id
+   * from a platform stack's output.
+   */
   readonly workspace:
     | { readonly create: true; readonly name: string; readonly retentionInDays: number }
-    | { readonly create: false; readonly id: string };
-  /** Create an archive account (`stkvaudit<env><suffix>`), or use an existing one by ARM id. */
+    | { readonly create: false; readonly id: string }
+    | { readonly create: false; readonly fromStack: StackOutputRef };
+  /**
+   * Create an archive account (`stkvaudit<env><suffix>`), use an existing one by ARM id, or read
+   * its id from a platform stack's output.
+   */
   readonly archive:
     | {
         readonly create: true;
         readonly retentionInDays: number;
         readonly sku: "Standard_LRS" | "Standard_GRS";
       }
-    | { readonly create: false; readonly id: string };
+    | { readonly create: false; readonly id: string }
+    | { readonly create: false; readonly fromStack: StackOutputRef };
   readonly eventHub?: { readonly authorizationRuleId: string; readonly name: string };
   /** The log category group every store sends: `audit`, or `allLogs` where the config asks. */
   readonly categoryGroup: "audit" | "allLogs";
@@ -57,6 +65,16 @@ export interface ResolvedSinks {
   readonly workspaceLock?: ResolvedLock;
   /** A CanNotDelete lock on the archive account created here (prod). */
   readonly archiveLock?: ResolvedLock;
+}
+
+/** A value another stack exports (`diagnostics.fromStack`), read through a `StackReference`. */
+export interface StackOutputRef {
+  /** The stack's fully qualified name, `<organization>/<project>/<stack>`. */
+  readonly stack: string;
+  /** Its Pulumi resource name in this stack (one `StackReference` per referenced stack). */
+  readonly resource: string;
+  /** The output holding the value (an ARM id). */
+  readonly output: string;
 }
 
 /** A vault or a Managed HSM pool, resolved. */
