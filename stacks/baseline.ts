@@ -1,6 +1,7 @@
 /**
  * An environment's baseline: the secure defaults every vault in that environment starts from, and
- * the limits a stack may relax them to. `infra/config.ts` applies it; nothing else reads it.
+ * the limits a stack may relax them to. The model (`infra/model`) applies it; components never see
+ * it. Tests hold each limit against the policy pack's thresholds (`test/baselines.spec.ts`).
  */
 export type Environment = "dev" | "staging" | "prod";
 

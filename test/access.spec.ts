@@ -295,13 +295,27 @@ describe("access specs (infra/model/access.ts)", () => {
       v.secrets = [];
       v.initialAdminObjectIds = [BREAK_GLASS];
       v.access = access;
+      // A pool resolves through its own private DNS zone, not the vaults' (vaultcore).
+      vaults(config)[1] = JSON.parse(
+        JSON.stringify(v).replace(
+          /privatelink\.vaultcore\.azure\.net/g,
+          "privatelink.managedhsm.azure.net",
+        ),
+      );
       return config;
     }
 
-    it("accepts control-plane roles on the pool", () => {
+    it("accepts control-plane roles on the pool for a break-glass principal, and only for one", () => {
+      expect(
+        configProblems(
+          hsm([
+            grant({ role: "Managed HSM contributor", scope: "vault", principalId: BREAK_GLASS }),
+          ]),
+        ),
+      ).to.deep.equal([]);
       expect(
         configProblems(hsm([grant({ role: "Managed HSM contributor", scope: "vault" })])),
-      ).to.deep.equal([]);
+      ).to.have.length(1);
     });
 
     it("refuses Key Vault data-plane roles and key scopes: those are local RBAC", () => {

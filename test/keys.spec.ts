@@ -48,6 +48,7 @@ function resolved(spec: KeySpec, now: Date, vault = "apps"): ResolvedKey {
     resource: keyResourceName(vault, spec.name),
     path: `vaults[0].keys[0]`,
     expires: expiryAfterDays(now, spec.expiresInDays),
+    enabled: true,
     tags: {},
   };
 }

@@ -32,10 +32,7 @@ describe("Managed HSM pools (infra/managedHsm.ts)", () => {
     expect(input(pool, "sku")).to.deep.equal({ family: "B", name: "Standard_B1" });
     expect(input(pool, "properties")).to.deep.equal({
       tenantId: "72f988bf-0000-4a1b-9c2d-3e4f5a6b7c8d",
-      initialAdminObjectIds: [
-        "4e3d2c1b-0a9f-4e8d-b7c6-a5b4c3d2e1f0",
-        "5f4e3d2c-1b0a-4f9e-8d7c-b6a5c4d3e2f1",
-      ],
+      initialAdminObjectIds: ["4e3d2c1b-0a9f-4e8d-b7c6-a5b4c3d2e1f0"],
       enableSoftDelete: true,
       softDeleteRetentionInDays: 90,
       enablePurgeProtection: true,
@@ -58,7 +55,9 @@ describe("Managed HSM pools (infra/managedHsm.ts)", () => {
 
   it("locks the pool and reaches it through a managedhsm private endpoint", () => {
     const [pool] = ofType(report, HSM);
-    const [lock] = ofType(report, "azure-native:authorization:ManagementLockByScope");
+    // (The prod audit sinks carry locks of their own.)
+    const locks = ofType(report, "azure-native:authorization:ManagementLockByScope");
+    const [lock] = locks.filter((l) => l.name.startsWith("root/"));
     expect(input(lock, "scope")).to.equal(pool.id);
     expect(input(lock, "level")).to.equal("CanNotDelete");
     const [pe] = ofType(report, "azure-native:network:PrivateEndpoint");

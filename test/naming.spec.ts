@@ -11,7 +11,14 @@ import {
 } from "../infra/model/names";
 import { LOGICAL_NAME } from "../infra/model/validation";
 import { BASELINES, ENVIRONMENTS } from "../stacks";
-import { TEST_DAY, configProblems, planConfig, resolveConfig, runComponents } from "./helpers";
+import {
+  committedConfig,
+  configProblems,
+  planConfig,
+  resolveConfig,
+  runComponents,
+  TEST_DAY,
+} from "./helpers";
 
 const lower = fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz".split(""));
 const alnum = fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789".split(""));
@@ -29,25 +36,32 @@ const anyName = fc.string({
   maxLength: 30,
 });
 
+/** The committed stack's break-glass principal, which its policy config allow-lists. */
+function admin(env: string): string {
+  const listed = committedConfig(env)["keyvault-estate:breakGlassPrincipals"] as
+    string[] | undefined;
+  return listed?.[0] ?? "4e3d2c1b-0a9f-4e8d-b7c6-a5b4c3d2e1f0";
+}
+
 function configWithVault(env: string, name: string, tier: string) {
   return {
     "azure-native:location": "westeurope",
     "keyvault-estate:environment": env,
+    // A pool's initial administrator is break-glass (and on the environment's policy allow-list).
+    "keyvault-estate:breakGlassPrincipals": JSON.stringify([admin(env)]),
     "keyvault-estate:vaults": JSON.stringify([
       {
         name,
         tier,
-        ...(tier === "managedHsm"
-          ? { initialAdminObjectIds: ["4e3d2c1b-0a9f-4e8d-b7c6-a5b4c3d2e1f0"] }
-          : {}),
+        ...(tier === "managedHsm" ? { initialAdminObjectIds: [admin(env)] } : {}),
         ...(env === "prod"
           ? {
               network: {
                 privateEndpoint: {
                   subnetId:
                     "/subscriptions/8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/resourceGroups/n/providers/Microsoft.Network/virtualNetworks/v/subnets/s",
-                  privateDnsZoneId:
-                    "/subscriptions/8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/resourceGroups/n/providers/Microsoft.Network/privateDnsZones/z",
+                  // Each store kind resolves through its own private DNS zone.
+                  privateDnsZoneId: `/subscriptions/8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/resourceGroups/n/providers/Microsoft.Network/privateDnsZones/privatelink.${tier === "managedHsm" ? "managedhsm" : "vaultcore"}.azure.net`,
                 },
               },
             }

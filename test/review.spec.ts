@@ -3,6 +3,7 @@ import { aliasUrns, comparePlans, planReportProblem } from "../tools/compare";
 import { PlanReport, ReportResource } from "../tools/report";
 import { REPLACE_PROPERTIES, replaceReasons } from "../tools/review/replace";
 import { matchesPath } from "../tools/review/paths";
+import { changeText } from "../tools/review/render";
 import { RiskCode } from "../tools/review/types";
 import { clone } from "./helpers";
 
@@ -574,5 +575,22 @@ describe("change review", () => {
         "azure-native:monitor:DiagnosticSetting",
       ]);
     });
+  });
+});
+
+describe("long texts in the review", () => {
+  it("shows a multi-line value by the part of the line that changed", () => {
+    const before = `AZKVAuditLogs\n| where Caller !in (dynamic(["a", "${"b".repeat(150)}"]))\n| count`;
+    const after = before.replace('"]))', '", "c"]))');
+    const text = changeText({ path: "query", before, after });
+    expect(text).to.equal(
+      `text changed (3 → 3 lines): - …${"b".repeat(23)}"])); + …${"b".repeat(23)}", "c"]))`,
+    );
+  });
+
+  it("keeps short values as they are", () => {
+    expect(changeText({ path: "sku.name", before: "standard", after: "premium" })).to.equal(
+      "standard → premium",
+    );
   });
 });

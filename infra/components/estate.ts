@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
-import { WEBHOOK_SOURCE } from "../model/insights";
-import { ESTATE_NAMES } from "../model/names";
+import { ESTATE_NAMES, WEBHOOK_SOURCE } from "../model/names";
 import type { ResolvedEstate } from "../model/types";
 import { VaultAccess } from "./access";
 import { aliasesFor } from "./aliases";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as eventgrid from "@pulumi/azure-native/eventgrid";
-import type { ResolvedExpiryEvents, ResolvedInsights } from "../model/insights";
+import type { ResolvedExpiryEvents, ResolvedInsights } from "../model/types";
 import type { Tags } from "../model/types";
 import { WriteChain } from "./writeChain";
 

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
-import type { ResolvedInsights } from "../model/insights";
+import type { ResolvedInsights } from "../model/types";
 import { workbookContent } from "./workbookContent";
 
 /** Arguments of `Insights`. */

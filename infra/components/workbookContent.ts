@@ -1,4 +1,4 @@
-import type { ResolvedInsights } from "../model/insights";
+import type { ResolvedInsights } from "../model/types";
 
 /** The time ranges the workbook offers, in milliseconds (1 hour .. 30 days); 24 hours by default. */
 const RANGES = [3_600_000, 86_400_000, 604_800_000, 2_592_000_000];

@@ -2,7 +2,7 @@ import { v5 as uuidv5 } from "uuid";
 import { z } from "zod";
 import type { AlertBaseline, AlertRuleKey, Baseline } from "../../stacks/baseline";
 import { alertQueries, insightQueries, workbookQueries } from "./insightsQueries";
-import { childName, PROJECT, ResourceName } from "./names";
+import { childName, PROJECT, ResourceName, WEBHOOK_SOURCE } from "./names";
 import { secretSourceSchema } from "./secrets";
 import type { ResolvedVault, SecretSourceRef, Tags } from "./types";
 import { formatPath, guid } from "./validation";
@@ -175,12 +175,6 @@ export function insightsConfigSources(insights: unknown): string[] {
     ?.receivers?.webhook?.source?.config;
   return typeof key === "string" ? [key] : [];
 }
-
-/**
- * Where the entry's secret values keep the webhook URL: no logical vault can be named
- * `(insights)` (vault names are lower-case letters, digits and hyphens), so it never meets a vault.
- */
-export const WEBHOOK_SOURCE = { vault: "(insights)", secret: "webhook" } as const;
 
 /** The event types an expiry subscription receives (Event Grid's Key Vault source). */
 export const EXPIRY_EVENT_TYPES = [

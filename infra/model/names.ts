@@ -135,3 +135,9 @@ export function grantResourceName(
   const tail = `${scope}/${role}/${principalId}`;
   return { name: childName(vault, "access", tail), formerly: `${vault}-access/${tail}` };
 }
+
+/**
+ * Where the entry's secret values keep the webhook URL: no logical vault can be named
+ * `(insights)` (vault names are lower-case letters, digits and hyphens), so it never meets a vault.
+ */
+export const WEBHOOK_SOURCE = { vault: "(insights)", secret: "webhook" } as const;

@@ -256,3 +256,11 @@ export interface SecretSourceRef {
   /** Content type, so the entry can decode a certificate. */
   readonly contentType: string;
 }
+
+export type {
+  ResolvedAlertRule,
+  ResolvedExpiryEvents,
+  ResolvedInsights,
+  ResolvedSavedQuery,
+  ResolvedWorkbookChart,
+} from "./insights";

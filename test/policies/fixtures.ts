@@ -6,6 +6,7 @@ import type * as operationalinsights from "@pulumi/azure-native/operationalinsig
 import type * as storage from "@pulumi/azure-native/storage";
 import type { Unwrap } from "@pulumi/pulumi";
 import { TOKENS } from "../../policies/lib/tokens";
+import { INSIGHT_TOKENS } from "../../policies/monitor/expiryEventsAndAlerts";
 import type { PlannedResource } from "../../tools/planTypes";
 import { inDays, planned } from "./helpers";
 
@@ -160,6 +161,11 @@ export interface Estate {
   storage: PlannedResource;
   workspace: PlannedResource;
   access: PlannedResource;
+  /** Usage insights: the vault's Event Grid topic, its expiry subscription, an alert rule. */
+  topic: PlannedResource;
+  expirySubscription: PlannedResource;
+  actionGroup: PlannedResource;
+  alertRule: PlannedResource;
 }
 
 export function estate(): Estate {
@@ -174,7 +180,51 @@ export function estate(): Estate {
   );
   const storageAccount = planned(TOKENS.storageAccount, "audit", { ...storageAccountArgs() });
   const workspace = planned(TOKENS.workspace, "audit", { ...workspaceArgs() });
+  const topic = planned(
+    INSIGHT_TOKENS.systemTopic,
+    "payments/events/topic",
+    {
+      resourceGroupName: "rg-kv",
+      systemTopicName: "evgt-kv-payments",
+      source: VAULT_ID,
+      topicType: "Microsoft.KeyVault.vaults",
+    },
+    { propertyDependencies: { source: [vault] } },
+  );
+  const actionGroup = planned("azure-native:monitor:ActionGroup", "insights/action-group", {
+    actionGroupName: "ag-kv-insights",
+  });
   return {
+    topic,
+    expirySubscription: planned(
+      INSIGHT_TOKENS.eventSubscription,
+      "payments/events/expiry",
+      {
+        resourceGroupName: "rg-kv",
+        systemTopicName: "evgt-kv-payments",
+        eventSubscriptionName: "kv-expiry",
+        filter: {
+          includedEventTypes: [
+            "Microsoft.KeyVault.SecretNearExpiry",
+            "Microsoft.KeyVault.SecretExpired",
+            "Microsoft.KeyVault.KeyNearExpiry",
+            "Microsoft.KeyVault.KeyExpired",
+          ],
+        },
+        destination: { endpointType: "MonitorAlert", severity: "Sev2" },
+      },
+      { propertyDependencies: { systemTopicName: [topic], destination: [actionGroup] } },
+    ),
+    actionGroup,
+    alertRule: planned(
+      INSIGHT_TOKENS.scheduledQueryRule,
+      "insights/alerts/delete-or-purge",
+      {
+        ruleName: "kv-delete-or-purge",
+        criteria: { allOf: [{ query: "AZKVAuditLogs | where OperationName == 'SecretPurge'" }] },
+      },
+      { propertyDependencies: { actions: [actionGroup] } },
+    ),
     vault,
     key,
     secret,

@@ -42,9 +42,59 @@ export function summaryLine(c: PlanComparison): string {
   return `${counts.join(", ")}; ${risks.length > 0 ? `${risks.join(" and ")} risk${s.risks.mandatory + s.risks.advisory === 1 ? "" : "s"}` : "no risks"}`;
 }
 
+/** A long or multi-line text (a query, a workbook, a policy document) is shown by its changed lines. */
+const LONG_TEXT = 120;
+
+function isLongText(v: unknown): v is string {
+  return typeof v === "string" && (v.includes("\n") || v.length > LONG_TEXT);
+}
+
+/** `before → after`, or for long texts the lines that differ (`- old line; + new line`). */
+export function changeText(p: PropertyChange, wrap: (s: string) => string = (s) => s): string {
+  if (!isLongText(p.before) && !isLongText(p.after)) {
+    return `${wrap(formatValue(p.before, p.path))} → ${wrap(formatValue(p.after, p.path))}`;
+  }
+  const lines = (v: unknown) => (typeof v === "string" ? v.split("\n") : []);
+  const before = lines(p.before);
+  const after = lines(p.after);
+  const gone = before.filter((l) => !after.includes(l)).map((l) => l.trim());
+  const come = after.filter((l) => !before.includes(l)).map((l) => l.trim());
+  // One line changed: show where it changed, not its (possibly long) common start.
+  const [oldLine, newLine] =
+    gone.length === 1 && come.length === 1 ? focus(gone[0], come[0]) : [undefined, undefined];
+  const clip = (l: string) => (l.length > LONG_TEXT ? `${l.slice(0, LONG_TEXT)}…` : l);
+  const removed = (oldLine !== undefined ? [oldLine] : gone.map(clip)).map((l) => `- ${l}`);
+  const added = (newLine !== undefined ? [newLine] : come.map(clip)).map((l) => `+ ${l}`);
+  const what =
+    p.before === undefined ? "text added" : p.after === undefined ? "text removed" : "text changed";
+  return `${what} (${before.length} → ${after.length} lines): ${[...removed, ...added].map(wrap).join("; ")}`;
+}
+
+/** Two versions of a line, cut to where they differ with a little context on each side. */
+function focus(a: string, b: string): [string, string] {
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let end = 0;
+  while (
+    end < a.length - start &&
+    end < b.length - start &&
+    a[a.length - 1 - end] === b[b.length - 1 - end]
+  ) {
+    end++;
+  }
+  const context = 24;
+  const cut = (l: string) => {
+    const from = Math.max(0, start - context);
+    const to = Math.min(l.length, l.length - end + context);
+    const middle = l.slice(from, to);
+    const text = middle.length > LONG_TEXT ? `${middle.slice(0, LONG_TEXT)}…` : middle;
+    return `${from > 0 ? "…" : ""}${text}${to < l.length ? "…" : ""}`;
+  };
+  return [cut(a), cut(b)];
+}
+
 function propertyText(p: PropertyChange): string {
-  const arrow = `${formatValue(p.before, p.path)} → ${formatValue(p.after, p.path)}`;
-  return `${p.path}: ${arrow}${p.ignored ? "  (not applied: ignoreChanges)" : ""}`;
+  return `${p.path}: ${changeText(p)}${p.ignored ? "  (not applied: ignoreChanges)" : ""}`;
 }
 
 /** Updates and replacements list their changed properties; creates and deletes do not. */
@@ -135,7 +185,7 @@ export function renderChangesMarkdown(c: PlanComparison): string[] {
     }
     for (const p of shownProperties(ch)) {
       out.push(
-        `  - ${code(p.path)}: ${code(formatValue(p.before, p.path))} → ${code(formatValue(p.after, p.path))}${p.ignored ? " (not applied: `ignoreChanges`)" : ""}`,
+        `  - ${code(p.path)}: ${changeText(p, code)}${p.ignored ? " (not applied: `ignoreChanges`)" : ""}`,
       );
     }
     for (const r of ch.risks) out.push(`  - ${riskMarkdown(r)}`);
