@@ -283,6 +283,29 @@ function guardrails(b: Baseline, breakGlassPrincipals: unknown): AccessGuardrail
   };
 }
 
+const schemas = new Map<string, ReturnType<typeof estateSchema>>();
+
+/**
+ * The schema for a baseline and its guardrail inputs, built once: zod compiles each object schema
+ * on its first parse, which costs more than the parse itself, and tests resolve thousands of
+ * configs. The schema is a pure function of these inputs.
+ */
+function cachedSchema(b: Baseline, access: AccessGuardrails) {
+  const key = JSON.stringify([
+    b.environment,
+    access.environment,
+    access.privilegedRolesBreakGlassOnly,
+    [...access.breakGlassPrincipals].sort(),
+  ]);
+  let schema = schemas.get(key);
+  if (!schema) {
+    if (schemas.size >= 32) schemas.clear(); // bounded: a process rarely sees more than a few
+    schema = estateSchema(b, access);
+    schemas.set(key, schema);
+  }
+  return schema;
+}
+
 function estateSchema(b: Baseline, access: AccessGuardrails) {
   return z
     .strictObject({
@@ -387,7 +410,7 @@ export function parseStackConfig(
   const baseline = BASELINES[env.success ? env.data : "prod"];
   // Read leniently up front so each vault's access guardrails run even if another field fails.
   const access = guardrails(baseline, values.breakGlassPrincipals);
-  const result = estateSchema(baseline, access).safeParse(values);
+  const result = cachedSchema(baseline, access).safeParse(values);
   const problems: ConfigProblem[] = result.success
     ? []
     : result.error.issues.map((i) => ({
