@@ -56,6 +56,17 @@ status=0
   echo
 } >"${reports}/review.md"
 
+# The organisation's own Azure Policy, exported by .github/workflows/azure-policy-refresh.yml: each
+# tree is planned under its own export, so a change the policy would deny shows as a new finding.
+azure_policy() {
+  local dir="$1/policy/azure-policy-export"
+  if compgen -G "${dir}/*.json" >/dev/null; then
+    echo "--azure-policy" "policy/azure-policy-export"
+  fi
+}
+read -r -a head_policy <<<"$(azure_policy "$root")"
+read -r -a base_policy <<<"$(azure_policy "$base_dir")"
+
 for file in Pulumi.*.yaml; do
   stack="${file#Pulumi.}"
   stack="${stack%.yaml}"
@@ -65,7 +76,8 @@ for file in Pulumi.*.yaml; do
   if [[ -f "${base_dir}/${file}" ]]; then
     echo "--- base plan: ${stack}"
     set +e
-    (cd "$base_dir" && npm run --silent plan -- --stack "$stack" --json "$base_json" --now "$day") \
+    (cd "$base_dir" && npm run --silent plan -- --stack "$stack" --json "$base_json" --now "$day" \
+      "${base_policy[@]}") \
       >"${reports}/base/${stack}.txt" 2>&1
     base_rc=$?
     set -e
@@ -82,7 +94,8 @@ for file in Pulumi.*.yaml; do
   echo "--- head plan: ${stack}"
   set +e
   npm run --silent plan -- --stack "$stack" --json "${reports}/${stack}.json" \
-    --markdown "${reports}/${stack}.md" --now "$day" "${compare[@]}" >"${reports}/${stack}.txt" 2>&1
+    --markdown "${reports}/${stack}.md" --now "$day" "${compare[@]}" "${head_policy[@]}" \
+    >"${reports}/${stack}.txt" 2>&1
   rc=$?
   set -e
   cat "${reports}/${stack}.txt"

@@ -247,15 +247,15 @@ describe("stack config", () => {
         "diagnostics.storage.accountId: must be the ARM id of a storage account (/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.Storage/storageAccounts/<name>)",
       ],
       [
-        "both a retention and an existing workspace",
+        "an existing workspace whose stated retention is below the floor",
         (c) =>
           (c["keyvault-estate:diagnostics"] = {
             logAnalytics: {
-              retentionInDays: 60,
+              retentionInDays: 20,
               workspaceId: `${SUB}/providers/Microsoft.OperationalInsights/workspaces/w`,
             },
           }),
-        "diagnostics.logAnalytics: set either retentionInDays (create the sink here) or workspaceId (use an existing one), not both",
+        "diagnostics.logAnalytics.retentionInDays: states that the existing sink keeps logs 20 days; dev needs at least 30",
       ],
       [
         "an unknown vault field",

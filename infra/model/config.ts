@@ -253,13 +253,8 @@ function diagnosticsSchema(b: Baseline) {
         ["storage", "accountId"],
       ] as const) {
         const s = d[sink] as { retentionInDays?: number; workspaceId?: string; accountId?: string };
-        if (s.retentionInDays !== undefined && s[idKey] !== undefined) {
-          ctx.addIssue({
-            code: "custom",
-            path: [sink],
-            message: `set either retentionInDays (create the sink here) or ${idKey} (use an existing one), not both`,
-          });
-        }
+        // With an existing sink, `retentionInDays` states the retention it keeps (the program
+        // cannot read it offline), and the floor applies to what is stated.
         if (
           s.retentionInDays !== undefined &&
           s.retentionInDays < b.diagnostics.minLogRetentionInDays
@@ -267,7 +262,10 @@ function diagnosticsSchema(b: Baseline) {
           ctx.addIssue({
             code: "custom",
             path: [sink, "retentionInDays"],
-            message: `must be at least ${b.diagnostics.minLogRetentionInDays} in ${b.environment}`,
+            message:
+              s[idKey] !== undefined
+                ? `states that the existing sink keeps logs ${s.retentionInDays} days; ${b.environment} needs at least ${b.diagnostics.minLogRetentionInDays}`
+                : `must be at least ${b.diagnostics.minLogRetentionInDays} in ${b.environment}`,
           });
         }
       }
