@@ -2,24 +2,21 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { comparePlans } from "../tools/compare";
-import { cli, EXIT, planStack } from "../tools/plan";
+import { EXIT, planStack } from "../tools/plan";
 import { PlanReport, renderJson, renderMarkdown } from "../tools/report";
 import { policies } from "../policies/pack";
 import { DAY2_EXAMPLES, day2Outputs, marker, withDay2Outputs } from "../tools/review/day2";
-import { clone, committedConfig, committedPlan, ROOT, tempDir, writeStackFile } from "./helpers";
+import {
+  clone,
+  committedConfig,
+  committedPlan,
+  ROOT,
+  tempDir,
+  writeStackFile,
+  runCli,
+} from "./helpers";
 
 /** The change review on the committed prod stack, through the CLI and in the README. */
-
-async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await cli(
-    args,
-    (s) => (out += s),
-    (s) => (err += s),
-  );
-  return { code, out, err };
-}
 
 type Vaults = { name: string; access: { scope: string }[] }[];
 

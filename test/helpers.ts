@@ -7,7 +7,7 @@ import { resolveEstate } from "../infra/model/estate";
 import type { ResolvedEstate } from "../infra/model/types";
 import { ConfigError, formatProblem } from "../infra/model/validation";
 import { runProgram } from "../tools/engine";
-import { planStack, planStackRun } from "../tools/plan";
+import { cli, planStack, planStackRun } from "../tools/plan";
 import { PlannedResource } from "../tools/planTypes";
 import { PlanReport } from "../tools/report";
 import { flattenStackConfig, readStackFile } from "../tools/stackFile";
@@ -150,4 +150,16 @@ export function committedRun(stack: "dev" | "staging" | "prod"): Promise<Committ
 /** The offline plan of a committed stack, planned once per test run (see `committedRun`). */
 export async function committedPlan(stack: "dev" | "staging" | "prod"): Promise<PlanReport> {
   return (await committedRun(stack)).report;
+}
+
+/** Runs the plan CLI in-process, capturing what it prints and its exit code. */
+export async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await cli(
+    args,
+    (s) => (out += s),
+    (s) => (err += s),
+  );
+  return { code, out, err };
 }

@@ -1,21 +1,9 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { cli, EXIT, planStack } from "../tools/plan";
+import { EXIT, planStack } from "../tools/plan";
 import { PlanReport, renderJson, renderMarkdown } from "../tools/report";
-import { clone, committedConfig, input, ofType, tempDir, writeStackFile } from "./helpers";
-
-/** Runs the CLI in-process, capturing what it prints. */
-async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await cli(
-    args,
-    (s) => (out += s),
-    (s) => (err += s),
-  );
-  return { code, out, err };
-}
+import { clone, committedConfig, input, ofType, tempDir, writeStackFile, runCli } from "./helpers";
 
 function tmp(name: string): string {
   return path.join(tempDir(), name);

@@ -1,3 +1,5 @@
+import { editDistance } from "../model/editDistance";
+
 /** A role definition GUID (kept here so the policy pack can import the catalogue alone). */
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -321,24 +323,11 @@ export function nearestRoleName(text: string): string | undefined {
     const truncated =
       wanted.length * 2 >= candidate.length &&
       (candidate.endsWith(` ${wanted}`) || candidate.startsWith(wanted));
-    const score = truncated ? 1 : levenshtein(wanted, candidate);
+    const score = truncated ? 1 : editDistance(wanted, candidate);
     if (!best || score < best.score) best = { name: r.name, score };
   }
   const tolerance = Math.max(2, Math.floor(wanted.length / 4));
   return best && best.score <= tolerance ? best.name : undefined;
-}
-
-function levenshtein(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 /**

@@ -1,4 +1,5 @@
 import { PROJECT } from "./names";
+import { editDistance } from "./editDistance";
 
 /**
  * Config keys in a namespace that looks like this project's but is not (`keyvault_estate:tenantId`,
@@ -18,7 +19,7 @@ export function looksLikeProjectNamespace(namespace: string): boolean {
   // Another spelling of the same letters, a typo or two, or an abbreviation of "key vault".
   return (
     s === OURS ||
-    distance(s, OURS) <= 3 ||
+    editDistance(s, OURS) <= 3 ||
     (/^(kv|keyvault|akv|vault)/.test(s) && /estat|estt|estae|etate/.test(s))
   );
 }
@@ -39,17 +40,4 @@ export function namespaceTypos(
       },
     ];
   });
-}
-
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
