@@ -43,14 +43,15 @@ interface Run {
 }
 
 /**
- * Runs one TypeScript entry as its own Node process, as `ts-node --transpile-only` runs it, and
- * measures it whole: wall-clock from spawn to exit, and its peak RSS (reported by a preload).
+ * Runs one TypeScript entry as its own Node process, as `npm run plan` runs it (`ts-node --swc`,
+ * which `tools/register.js` sets up), and measures it whole: wall-clock from spawn to exit, and its
+ * peak RSS (reported by a preload).
  */
 function measureProcess(script: string, args: readonly string[], dir: string): Promise<Run> {
   const rssFile = path.join(dir, `rss-${process.hrtime.bigint()}`);
   const argv = [
     "-r",
-    "ts-node/register/transpile-only",
+    path.join(ROOT, "tools", "register.js"),
     "-r",
     path.join(__dirname, "bench", "peakRss.ts"),
     script,

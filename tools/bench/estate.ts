@@ -1,8 +1,8 @@
 /**
  * A generated prod estate for the benchmark: `vaults` premium vaults of the mix a platform team
  * runs in prod. Each vault has 3 HSM keys, 10 secrets seeded by the pipeline, 5 role assignments
- * scoped to a key or a secret, the prod lock, a private endpoint and its audit diagnostic setting
- * (27 resources per vault, plus the estate's 8).
+ * scoped to a key or a secret, the prod lock, a private endpoint and its audit diagnostic setting,
+ * plus what the prod baseline adds to every vault (its name suffix, its expiry events).
  */
 
 const SUBNET =

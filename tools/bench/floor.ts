@@ -15,7 +15,7 @@ import { offlineAliases } from "../engine";
  * promises, which the offline engine turns off (`runProgram`); `no-stack-traces` turns them off
  * here too, so that a ratio measures only what the plan adds to registering its resources.
  *
- *   node -r ts-node/register/transpile-only tools/bench/floor.ts <plan.json> naive|limit [no-stack-traces]
+ *   node -r ./tools/register.js tools/bench/floor.ts <plan.json> naive|limit [no-stack-traces]
  */
 
 export type FloorVariant = "naive" | "limit";
