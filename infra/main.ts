@@ -17,6 +17,12 @@ export interface MainOptions {
   readonly now?: Date;
   /** The config keys whose values are secret. Defaults to what the engine passed (see below). */
   readonly secretKeys?: readonly string[];
+  /**
+   * Awaited after each vault is added: the offline plan lets that vault's registrations finish
+   * before it builds the next, so an estate of hundreds of vaults is never pending all at once.
+   * A deployment builds every vault at once (no wait).
+   */
+  readonly settle?: () => Promise<void>;
 }
 
 /**
@@ -39,7 +45,7 @@ function engineSecretKeys(): string[] {
  * (in `pulumi up`, nothing is registered if one is missing), builds the estate and returns the
  * stack outputs.
  */
-export function main(opts: MainOptions = {}) {
+export async function main(opts: MainOptions = {}) {
   const flat = pulumi.runtime.allConfig();
   const estate = resolveEstate({
     config: flat,
@@ -55,5 +61,13 @@ export function main(opts: MainOptions = {}) {
   });
   const tenantId =
     estate.tenantId ?? authorization.getClientConfigOutput().apply((c) => c.tenantId);
-  return new Estate("estate", { estate, tenantId, secretValues }).outputs;
+  const args = { estate, tenantId, secretValues };
+  if (!opts.settle) return new Estate("estate", args).outputs;
+  const built = new Estate("estate", args, {}, true);
+  for (const vault of estate.vaults) {
+    built.addVault(vault);
+    await opts.settle();
+  }
+  built.complete();
+  return built.outputs;
 }

@@ -2,6 +2,9 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
+import { main } from "../infra/main";
+import { runProgram, settleRegistrations } from "../tools/engine";
+import { readStackFile } from "../tools/stackFile";
 import {
   clone,
   committedConfig,
@@ -180,5 +183,27 @@ describe("createMode: recover", () => {
     expect(configProblems(withMode("restore"))).to.deep.equal([
       'vaults[0].createMode: must be "default" or "recover"',
     ]);
+  });
+});
+
+describe("building the estate vault by vault (the offline plan) or at once (a deployment)", () => {
+  it("registers the same resources with the same inputs and options either way", async () => {
+    const file = readStackFile(path.join(ROOT, "Pulumi.prod.yaml"));
+    const run = (settle?: () => Promise<void>) =>
+      runProgram(
+        "prod",
+        file,
+        () => main({ offline: true, env: {}, now: TEST_DAY, secretKeys: file.secretKeys, settle }),
+        { preview: true },
+      );
+    let settled = 0;
+    const atOnce = await run();
+    const byVault = await run(async () => {
+      settled++;
+      await settleRegistrations();
+    });
+    expect(settled).to.equal(resolveCommitted("prod").vaults.length);
+    expect(JSON.stringify(byVault.resources)).to.equal(JSON.stringify(atOnce.resources));
+    expect(byVault.outputs).to.deep.equal(atOnce.outputs);
   });
 });

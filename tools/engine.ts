@@ -324,3 +324,24 @@ function urnOf(type: string, name: string, parentUrn: string): string {
     parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
   return `${prefix}${qualified}::${name}`;
 }
+
+/**
+ * Resolves once every registration the program has started so far has been answered. The SDK
+ * tracks its outstanding resource operations and waits for them on disconnect (`waitForRPCs` in
+ * `@pulumi/pulumi/runtime/settings`, marked internal and absent from its type declarations); the
+ * offline plan waits for them between vaults (`MainOptions.settle`), so the pending work of a large
+ * estate is never all alive at once. Under the mock monitor every registration is answered at
+ * once, so this never waits on Azure.
+ */
+export function settleRegistrations(): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const settings = require("@pulumi/pulumi/runtime/settings") as {
+    waitForRPCs?: () => Promise<void>;
+  };
+  if (typeof settings.waitForRPCs !== "function") {
+    throw new Error(
+      "this @pulumi/pulumi has no runtime/settings waitForRPCs; update tools/engine.ts",
+    );
+  }
+  return settings.waitForRPCs();
+}

@@ -10,7 +10,7 @@ import { isPresent } from "../infra/sources";
 import { buildAccessMatrix } from "./accessMatrix";
 import { costNotes } from "./costNotes";
 import { comparePlans, hasMandatoryRisk, planReportProblem } from "./compare";
-import { runProgram } from "./engine";
+import { runProgram, settleRegistrations } from "./engine";
 import { loadPolicyConfig } from "../policies/lib/environments";
 import { evaluatePolicies } from "./policyEval";
 import { AzurePolicyInputError, azurePolicyWhatIf } from "./azurePolicy";
@@ -83,7 +83,14 @@ export async function planStackRun(
   const run = await runProgram(
     opts.stack,
     stackConfig,
-    () => program({ offline: true, env, now, secretKeys: stackConfig.secretKeys }),
+    () =>
+      program({
+        offline: true,
+        env,
+        now,
+        secretKeys: stackConfig.secretKeys,
+        settle: settleRegistrations,
+      }),
     { preview: true, progress: (n) => progress.registered(n) },
   );
   progress.phase("program", `${run.resources.length} resources`);

@@ -9,5 +9,8 @@ import type { ResourceName } from "../model/names";
  */
 export function aliasesFor(n: ResourceName, parent?: pulumi.Resource): pulumi.Alias[] {
   if (n.formerly === undefined) return [];
-  return [parent ? { name: n.formerly, parent } : { name: n.formerly }];
+  // The former parent by its URN, not the resource: given a resource, the SDK walks everything
+  // reachable from it (the whole estate) for every alias, which grew with the square of the
+  // estate (README, "Development"). The engine receives the same alias either way.
+  return [parent ? { name: n.formerly, parent: parent.urn } : { name: n.formerly }];
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
 import { ESTATE_NAMES, WEBHOOK_SOURCE } from "../model/names";
-import type { ResolvedEstate } from "../model/types";
+import type { ResolvedEstate, ResolvedVault } from "../model/types";
 import { VaultAccess } from "./access";
 import { aliasesFor } from "./aliases";
 import { AuditSinks } from "./diagnostics";
@@ -68,15 +68,31 @@ export class Estate extends pulumi.ComponentResource {
   public readonly resourceGroupName: pulumi.Output<string>;
   public readonly sinks: AuditSinks;
   /** Each vault by logical name: a `KeyVault`, or a `ManagedHsmPool` for tier `managedHsm`. */
-  public readonly vaults: Readonly<Record<string, KeyVault | ManagedHsmPool>>;
+  public readonly vaults: Record<string, KeyVault | ManagedHsmPool> = {};
   /** The stack outputs: per vault its name, id, URI, key and secret URIs; the sink ids. */
   public readonly outputs: EstateOutputs;
+  private readonly args: EstateArgs;
+  private readonly group: resources.ResourceGroup;
+  private readonly insights?: Insights;
+  private readonly vaultOutputs: Record<string, VaultOutputs> = {};
 
-  constructor(name: string, args: EstateArgs, opts: pulumi.ComponentResourceOptions = {}) {
+  /**
+   * Builds the resource group, the sinks, the usage insights and, unless `vaultsLater`, every
+   * vault. With `vaultsLater` the caller adds each vault (`addVault`) and then calls `complete()`:
+   * the offline plan lets each vault's registrations finish before the next (memory, README
+   * "Development"); the resources are the same either way.
+   */
+  constructor(
+    name: string,
+    args: EstateArgs,
+    opts: pulumi.ComponentResourceOptions = {},
+    vaultsLater = false,
+  ) {
     super("keyvault-estate:estate:Estate", name, {}, opts);
+    this.args = args;
     const { estate } = args;
 
-    const group = new resources.ResourceGroup(
+    this.group = new resources.ResourceGroup(
       ESTATE_NAMES.resourceGroup.name,
       {
         resourceGroupName: estate.resourceGroup.name,
@@ -89,13 +105,13 @@ export class Estate extends pulumi.ComponentResource {
         aliases: aliasesFor(ESTATE_NAMES.resourceGroup),
       },
     );
-    this.resourceGroupName = group.name;
+    this.resourceGroupName = this.group.name;
 
     this.sinks = new AuditSinks(
       ESTATE_NAMES.sinks.name,
       {
         sinks: estate.sinks,
-        resourceGroupName: group.name,
+        resourceGroupName: this.group.name,
         location: estate.location,
         envShort: estate.envShort,
         tags: estate.tags,
@@ -104,118 +120,132 @@ export class Estate extends pulumi.ComponentResource {
     );
 
     // Usage insights over the audit logs (off in dev unless the stack turns them on).
-    const webhookUrl = args.secretValues[WEBHOOK_SOURCE.vault]?.[WEBHOOK_SOURCE.secret];
-    const insights = estate.insights
+    this.insights = estate.insights
       ? new Insights(
           estate.insights.names.component,
           {
             insights: estate.insights,
-            resourceGroupName: group.name,
+            resourceGroupName: this.group.name,
             location: estate.location,
             workspaceId: this.sinks.workspaceId,
-            webhookUrl,
+            webhookUrl: this.webhookUrl(),
           },
           { parent: this },
         )
       : undefined;
 
-    const vaults: Record<string, KeyVault | ManagedHsmPool> = {};
-    const outputs: Record<string, VaultOutputs> = {};
-    for (const spec of estate.vaults) {
-      // Per vault, in this order: the store, its keys, its secrets (keys and secrets share the
-      // vault's single write chain, after its private endpoint, in spec order), then its role
-      // assignments, whose scopes may name one of those keys or secrets.
-      const storeArgs = {
-        vault: spec,
-        resourceGroupName: group.name,
-        location: estate.location,
-        tenantId: args.tenantId,
-        sinks: this.sinks,
-      };
-      const n = spec.names;
-      let keyUris: VaultOutputs["keys"] = {};
-      let keyIds: VaultOutputs["keyIds"] = {};
-      let secretUris: VaultOutputs["secrets"] = {};
-      let keys: VaultKeys["keys"] = {};
-      let secrets: VaultSecrets["secrets"] = {};
-      let store: KeyVault | ManagedHsmPool;
-      if (spec.kind === "vault") {
-        const vault = new KeyVault(n.component, storeArgs, { parent: this });
-        const expiry = estate.insights?.expiry;
-        const events = expiry?.vaults.find((e) => e.vault === spec.name);
-        if (insights && expiry && events) {
-          // Before the keys and secrets: Key Vault notifies only for versions created after it.
-          new VaultExpiryEvents(
-            events.names.component,
-            {
-              events,
-              expiry,
-              vaultId: vault.id,
-              resourceGroupName: group.name,
-              location: estate.location,
-              tags: spec.tags,
-              actionGroupId: insights.actionGroupId,
-              webhookUrl,
-              writes: vault.writes,
-            },
-            { parent: vault },
-          );
-        }
-        const vaultKeys = new VaultKeys(
-          n.keys.name,
-          { vault, keys: spec.keys },
-          { parent: vault, aliases: aliasesFor(n.keys) },
-        );
-        const vaultSecrets = new VaultSecrets(
-          n.secrets.name,
-          {
-            vault,
-            secrets: spec.secrets,
-            values: args.secretValues[spec.name] ?? {},
-            formerParent: vault,
-          },
-          { parent: vault },
-        );
-        ({ keys, keyUris, keyIds } = vaultKeys);
-        ({ secrets, secretUris } = vaultSecrets);
-        store = vault;
-      } else {
-        store = new ManagedHsmPool(n.component, storeArgs, { parent: this });
-      }
-      vaults[spec.name] = store;
-      new VaultAccess(
-        n.access.name,
-        { vault: spec.name, grants: spec.access, vaultId: store.id, keys, secrets },
-        { parent: store, aliases: aliasesFor(n.access) },
-      );
-      const location: pulumi.Output<string | undefined> =
-        store instanceof KeyVault ? store.vault.location : store.pool.location;
-      outputs[spec.name] = {
-        name: store.vaultName,
-        id: store.id,
-        resourceId: store.id,
-        uri: store.uri,
-        resourceGroupName: group.name,
-        location: location.apply((l) => l ?? estate.location),
-        keys: keyUris,
-        keyIds,
-        secrets: secretUris,
-        secretIds: Object.fromEntries(
-          Object.entries(secrets).map(([secret, resource]) => [
-            secret,
-            { versionlessUri: secretUris[secret], resourceId: resource.id },
-          ]),
-        ),
-        privateEndpoints: privateEndpointsOf(store),
-      };
-    }
-    this.vaults = vaults;
     this.outputs = {
       resourceGroupName: this.resourceGroupName,
-      vaults: outputs,
+      vaults: this.vaultOutputs,
       logAnalyticsWorkspaceId: this.sinks.workspaceId,
       auditStorageAccountId: this.sinks.storageAccountId,
     };
+    if (!vaultsLater) {
+      for (const spec of estate.vaults) this.addVault(spec);
+      this.complete();
+    }
+  }
+
+  private webhookUrl(): pulumi.Output<string> | undefined {
+    return this.args.secretValues[WEBHOOK_SOURCE.vault]?.[WEBHOOK_SOURCE.secret];
+  }
+
+  /**
+   * One vault or pool with everything it holds. In this order: the store, its keys, its secrets
+   * (keys and secrets share the vault's single write chain, after its private endpoint, in spec
+   * order), then its role assignments, whose scopes may name one of those keys or secrets.
+   */
+  addVault(spec: ResolvedVault): void {
+    const { estate } = this.args;
+    const group = this.group;
+    const insights = this.insights;
+    const storeArgs = {
+      vault: spec,
+      resourceGroupName: group.name,
+      location: estate.location,
+      tenantId: this.args.tenantId,
+      sinks: this.sinks,
+    };
+    const n = spec.names;
+    let keyUris: VaultOutputs["keys"] = {};
+    let keyIds: VaultOutputs["keyIds"] = {};
+    let secretUris: VaultOutputs["secrets"] = {};
+    let keys: VaultKeys["keys"] = {};
+    let secrets: VaultSecrets["secrets"] = {};
+    let store: KeyVault | ManagedHsmPool;
+    if (spec.kind === "vault") {
+      const vault = new KeyVault(n.component, storeArgs, { parent: this });
+      const expiry = estate.insights?.expiry;
+      const events = expiry?.vaults.find((e) => e.vault === spec.name);
+      if (insights && expiry && events) {
+        // Before the keys and secrets: Key Vault notifies only for versions created after it.
+        new VaultExpiryEvents(
+          events.names.component,
+          {
+            events,
+            expiry,
+            vaultId: vault.id,
+            resourceGroupName: group.name,
+            location: estate.location,
+            tags: spec.tags,
+            actionGroupId: insights.actionGroupId,
+            webhookUrl: this.webhookUrl(),
+            writes: vault.writes,
+          },
+          { parent: vault },
+        );
+      }
+      const vaultKeys = new VaultKeys(
+        n.keys.name,
+        { vault, keys: spec.keys },
+        { parent: vault, aliases: aliasesFor(n.keys) },
+      );
+      const vaultSecrets = new VaultSecrets(
+        n.secrets.name,
+        {
+          vault,
+          secrets: spec.secrets,
+          values: this.args.secretValues[spec.name] ?? {},
+          formerParent: vault,
+        },
+        { parent: vault },
+      );
+      ({ keys, keyUris, keyIds } = vaultKeys);
+      ({ secrets, secretUris } = vaultSecrets);
+      store = vault;
+    } else {
+      store = new ManagedHsmPool(n.component, storeArgs, { parent: this });
+    }
+    this.vaults[spec.name] = store;
+    new VaultAccess(
+      n.access.name,
+      { vault: spec.name, grants: spec.access, vaultId: store.id, keys, secrets },
+      { parent: store, aliases: aliasesFor(n.access) },
+    );
+    const location: pulumi.Output<string | undefined> =
+      store instanceof KeyVault ? store.vault.location : store.pool.location;
+    this.vaultOutputs[spec.name] = {
+      name: store.vaultName,
+      id: store.id,
+      resourceId: store.id,
+      uri: store.uri,
+      resourceGroupName: group.name,
+      location: location.apply((l) => l ?? estate.location),
+      keys: keyUris,
+      keyIds,
+      secrets: secretUris,
+      secretIds: Object.fromEntries(
+        Object.entries(secrets).map(([secret, resource]) => [
+          secret,
+          { versionlessUri: secretUris[secret], resourceId: resource.id },
+        ]),
+      ),
+      privateEndpoints: privateEndpointsOf(store),
+    };
+  }
+
+  /** Registers the component's outputs, once every vault has been added. */
+  complete(): void {
     this.registerOutputs({ ...this.outputs });
   }
 }
