@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { known, linkedByDependency, read } from "../lib/links";
+import { known, read } from "../lib/links";
 import { configOf, OWN_POLICY, type EstateStackPolicy } from "../lib/policy";
 import { keyStores, ofType } from "../lib/stack";
 import { TOKENS } from "../lib/tokens";
@@ -18,14 +18,21 @@ const configSchema = {
 
 const VAULT_SCOPE = /\/providers\/microsoft\.keyvault\/(vaults|managedhsms)\/[^/]+/i;
 
+/** The URNs of what a vault-scoped assignment can name: stores, keys and secrets. */
+function vaultScopedUrns(resources: readonly PolicyResource[]): ReadonlySet<string> {
+  return new Set(
+    [
+      ...keyStores(resources),
+      ...ofType(resources, TOKENS.key),
+      ...ofType(resources, TOKENS.secret),
+    ].map((r) => r.urn),
+  );
+}
+
 /** True when the assignment's scope is a vault, a Managed HSM, or a key or secret inside one. */
-function atVaultScope(assignment: PolicyResource, resources: readonly PolicyResource[]): boolean {
-  const scoped = [
-    ...keyStores(resources),
-    ...ofType(resources, TOKENS.key),
-    ...ofType(resources, TOKENS.secret),
-  ];
-  if (linkedByDependency(assignment, "scope", scoped).length > 0) return true;
+function atVaultScope(assignment: PolicyResource, scoped: ReadonlySet<string>): boolean {
+  // Computed once per stack (not per assignment): the check stays linear in the estate.
+  if ((assignment.propertyDependencies.scope ?? []).some((d) => scoped.has(d.urn))) return true;
   const scope = known(() => assignment.props.scope);
   return typeof scope === "string" && VAULT_SCOPE.test(scope);
 }
@@ -46,8 +53,9 @@ export const roleAssignmentNoPrivilegedAtVault: EstateStackPolicy = {
       configSchema,
     );
     const forbidden = new Set(forbiddenRoleDefinitionIds.map((g) => g.toLowerCase()));
+    const scoped = vaultScopedUrns(args.resources);
     for (const assignment of ofType(args.resources, TOKENS.roleAssignment)) {
-      if (!atVaultScope(assignment, args.resources)) continue;
+      if (!atVaultScope(assignment, scoped)) continue;
       const role = read(() => assignment.props.roleDefinitionId);
       if (!role.known || typeof role.value !== "string") {
         report(

@@ -7,7 +7,7 @@ import {
   privilegedAccessSettings,
 } from "../../infra/azure/accessRules";
 import { ROLE_CLASSES } from "../../infra/azure/roles";
-import { known, linkedByDependency, read } from "../lib/links";
+import { known, read } from "../lib/links";
 import { OWN_POLICY, type EstateStackPolicy } from "../lib/policy";
 import { ofType } from "../lib/stack";
 import { TOKENS } from "../lib/tokens";
@@ -41,10 +41,14 @@ const configSchema = {
 /** A key's or secret's ARM id: the assignment covers one object, not the whole vault. */
 const OBJECT_SCOPE = /\/providers\/microsoft\.keyvault\/vaults\/[^/]+\/(keys|secrets)\/[^/]+$/i;
 
-/** Whether the assignment covers one key or secret: by its scope's dependency, else its id. */
-function scopeOf(assignment: PolicyResource, resources: readonly PolicyResource[]) {
-  const objects = [...ofType(resources, TOKENS.key), ...ofType(resources, TOKENS.secret)];
-  if (linkedByDependency(assignment, "scope", objects).length > 0) return "object" as const;
+/**
+ * Whether the assignment covers one key or secret: by its scope's dependency on one of `objects`
+ * (the keys' and secrets' URNs, computed once per stack), else by its id.
+ */
+function scopeOf(assignment: PolicyResource, objects: ReadonlySet<string>) {
+  if ((assignment.propertyDependencies.scope ?? []).some((d) => objects.has(d.urn))) {
+    return "object" as const;
+  }
   const scope = known(() => assignment.props.scope);
   return typeof scope === "string" && OBJECT_SCOPE.test(scope) ? "object" : ("vault" as const);
 }
@@ -61,6 +65,11 @@ export const authorizationPrivilegedAccess: EstateStackPolicy = {
   configSchema,
   validateStack: (args, report) => {
     const settings = privilegedAccessSettings(args.getConfig<Record<string, unknown>>());
+    const objects = new Set(
+      [...ofType(args.resources, TOKENS.key), ...ofType(args.resources, TOKENS.secret)].map(
+        (r) => r.urn,
+      ),
+    );
     for (const a of ofType(args.resources, TOKENS.roleAssignment)) {
       const role = read(() => a.props.roleDefinitionId);
       const principal = read(() => a.props.principalId);
@@ -71,7 +80,7 @@ export const authorizationPrivilegedAccess: EstateStackPolicy = {
       const j = judgeGrant(
         {
           roleId: lastSegment(role.value),
-          scope: scopeOf(a, args.resources),
+          scope: scopeOf(a, objects),
           principalId: String(principal.value ?? ""),
         },
         settings,
