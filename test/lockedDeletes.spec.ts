@@ -1,5 +1,10 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { expect } from "chai";
 import { lockedDeletes, UNLOCKABLE_TYPES } from "../tools/lockedDeletes";
+import { ROOT } from "./helpers";
 
 /** The deploy's unlock step: which deletes a vault lock would stop, and which locks to lift. */
 
@@ -89,5 +94,78 @@ describe("deletes under a vault lock (tools/lockedDeletes.ts)", () => {
 
   it("handles exactly the types the change review treats as applied by the unlock step", () => {
     expect([...UNLOCKABLE_TYPES].sort()).to.deep.equal([RA, DS]);
+  });
+});
+
+describe("the deploy's reviewed unlock step (scripts/revoke-under-lock.sh)", function () {
+  this.timeout(60_000);
+
+  /** Runs the script with stand-ins for `pulumi` and `az` that log their arguments. */
+  function runStep(previewDoc: unknown, stateDoc: unknown, upFails = false) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kv-unlock-"));
+    const log = path.join(dir, "calls.log");
+    fs.writeFileSync(path.join(dir, "preview.json"), JSON.stringify(previewDoc));
+    fs.writeFileSync(path.join(dir, "state.json"), JSON.stringify(stateDoc));
+    const stub = (name: string, body: string) => {
+      fs.writeFileSync(
+        path.join(dir, name),
+        `#!/usr/bin/env bash\necho "${name} $*" >>"${log}"\n${body}\n`,
+      );
+      fs.chmodSync(path.join(dir, name), 0o755);
+    };
+    stub(
+      "pulumi",
+      [
+        `case "$1" in`,
+        `  preview) cat "${dir}/preview.json" ;;`,
+        `  stack) cat "${dir}/state.json" ;;`,
+        `  up) for a in "$@"; do [ "$a" = "--target" ] && exit ${upFails ? 1 : 0}; done; exit 0 ;;`,
+        `esac`,
+      ].join("\n"),
+    );
+    stub("az", "exit 0");
+    const result = spawnSync(
+      "bash",
+      ["scripts/revoke-under-lock.sh", "prod", "--policy-pack", "policies"],
+      { cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } },
+    );
+    const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [];
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { status: result.status, calls };
+  }
+
+  const revoke = {
+    type: RA,
+    name: "payments/access/secret/db-password/kv-secrets-user/1f2e",
+    inputs: { scope: `${VAULT}/secrets/db-password` },
+  };
+
+  it("lifts the lock, runs the delete alone, then restores the lock with a refresh", () => {
+    const { status, calls } = runStep(preview(revoke), state());
+    expect(status).to.equal(0);
+    expect(calls).to.deep.equal([
+      "pulumi preview --stack prod --json --policy-pack policies",
+      "pulumi stack export --stack prod",
+      `az lock delete --ids ${LOCK_ID}`,
+      `pulumi up --stack prod --yes --skip-preview --target ${urn(RA, revoke.name)} --policy-pack policies`,
+      "pulumi up --stack prod --refresh --yes --skip-preview --policy-pack policies",
+    ]);
+  });
+
+  it("restores the lock even when the delete fails", () => {
+    const { status, calls } = runStep(preview(revoke), state(), true);
+    expect(status).to.not.equal(0);
+    expect(calls[calls.length - 1]).to.equal(
+      "pulumi up --stack prod --refresh --yes --skip-preview --policy-pack policies",
+    );
+  });
+
+  it("does nothing when no delete is under a lock", () => {
+    const { status, calls } = runStep(preview(), state());
+    expect(status).to.equal(0);
+    expect(calls).to.deep.equal([
+      "pulumi preview --stack prod --json --policy-pack policies",
+      "pulumi stack export --stack prod",
+    ]);
   });
 });
