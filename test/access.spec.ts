@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { cli, EXIT } from "../tools/plan";
+import { cli, EXIT } from "../tools/plan/cli";
 import {
   clone,
   committedConfig,

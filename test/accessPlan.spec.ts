@@ -5,11 +5,12 @@ import { roleAssignmentName, VaultAccess } from "../infra/components/access";
 import { accessSpecSchema, parseScope } from "../infra/model/access";
 import { grantResourceName } from "../infra/model/names";
 import type { ResolvedGrant } from "../infra/model/types";
-import { EMULATED_SUBSCRIPTION } from "../tools/emulator";
-import { runProgram } from "../tools/engine";
-import { planStack } from "../tools/plan";
-import { AccessRow } from "../tools/accessMatrix";
-import { PlanReport, renderConsole, renderJson, renderMarkdown } from "../tools/report";
+import { EMULATED_SUBSCRIPTION } from "../tools/plan/emulator";
+import { runProgram } from "../tools/plan/engine";
+import { planStack } from "../tools/plan/cli";
+import { AccessRow } from "../tools/plan/accessMatrix";
+import { renderConsole, renderJson, renderMarkdown } from "../tools/plan/report";
+import type { PlanReport } from "../tools/contract/plan";
 import {
   clone,
   committedConfig,
@@ -21,7 +22,7 @@ import {
   TEST_DAY,
 } from "./helpers";
 
-/** Role assignments in the offline plan (infra/components/access.ts, tools/accessMatrix.ts). */
+/** Role assignments in the offline plan (infra/components/access.ts, tools/plan/accessMatrix.ts). */
 
 const RA = "azure-native:authorization:RoleAssignment";
 const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

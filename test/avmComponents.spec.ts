@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { Estate } from "../infra/components/estate";
-import { runProgram } from "../tools/engine";
+import { runProgram } from "../tools/plan/engine";
 import { avmConfig } from "./avmFixture";
 import { input, PlannedResource, resolveConfig } from "./helpers";
 

@@ -1,9 +1,13 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { costNotes, renderCostNotesConsole, renderCostNotesMarkdown } from "../tools/costNotes";
-import { cli } from "../tools/plan";
-import { PlanReport } from "../tools/report";
+import {
+  costNotes,
+  renderCostNotesConsole,
+  renderCostNotesMarkdown,
+} from "../tools/plan/costNotes";
+import { cli } from "../tools/plan/cli";
+import type { PlanReport } from "../tools/contract/plan";
 import { AVM_EXAMPLE, avmConfig } from "./avmFixture";
 import { clone, planConfig, tempDir, TEST_DAY } from "./helpers";
 
@@ -85,7 +89,7 @@ describe("parity with Azure Verified Modules: the plan", () => {
   });
 });
 
-describe("cost notes (tools/costNotes.ts)", () => {
+describe("cost notes (tools/plan/costNotes.ts)", () => {
   const key = (name: string, vault: string, kty: string, rotate: Record<string, string>) => ({
     urn: `urn:k:${vault}/${name}`,
     type: "azure-native:keyvault:Key",

@@ -1,11 +1,12 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { comparePlans } from "../tools/compare";
-import { EXIT, planStack } from "../tools/plan";
-import { PlanReport, renderJson, renderMarkdown } from "../tools/report";
+import { comparePlans } from "../tools/review/compare";
+import { EXIT, planStack } from "../tools/plan/cli";
+import { renderJson, renderMarkdown } from "../tools/plan/report";
+import type { PlanReport } from "../tools/contract/plan";
 import { policies } from "../policies/pack";
-import { DAY2_EXAMPLES, day2Outputs, marker, withDay2Outputs } from "../tools/review/day2";
+import { DAY2_EXAMPLES, day2Outputs, marker, withDay2Outputs } from "../tools/docs/day2";
 import {
   clone,
   committedConfig,

@@ -10,11 +10,11 @@ import { resolveSecretValues, SecretSourceError } from "../infra/sources";
 import { BASELINES } from "../stacks";
 import { loadPolicyConfig } from "../policies/lib/environments";
 import { authorizationPrivilegedAccess } from "../policies/authorization/privilegedAccess";
-import { buildAccessMatrix, KEY_RELEASE_ROLE } from "../tools/accessMatrix";
-import { cli, EXIT } from "../tools/plan";
-import { PlannedResource } from "../tools/planTypes";
-import { evaluatePolicies } from "../tools/policyEval";
-import { readStackFile } from "../tools/stackFile";
+import { buildAccessMatrix, KEY_RELEASE_ROLE } from "../tools/plan/accessMatrix";
+import { cli, EXIT } from "../tools/plan/cli";
+import { PlannedResource } from "../tools/contract/plan";
+import { evaluatePolicies } from "../tools/plan/policyEval";
+import { readStackFile } from "../tools/plan/stackFile";
 import {
   clone,
   committedConfig,

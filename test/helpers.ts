@@ -6,11 +6,11 @@ import { parse, stringify } from "yaml";
 import { resolveEstate } from "../infra/model/estate";
 import type { ResolvedEstate } from "../infra/model/types";
 import { ConfigError, formatProblem } from "../infra/model/validation";
-import { runProgram } from "../tools/engine";
-import { cli, planStack, planStackRun } from "../tools/plan";
-import { PlannedResource } from "../tools/planTypes";
-import { PlanReport } from "../tools/report";
-import { flattenStackConfig, readStackFile } from "../tools/stackFile";
+import { runProgram } from "../tools/plan/engine";
+import { cli, planStack, planStackRun } from "../tools/plan/cli";
+import { PlannedResource } from "../tools/contract/plan";
+import type { PlanReport } from "../tools/contract/plan";
+import { flattenStackConfig, readStackFile } from "../tools/plan/stackFile";
 
 /** The shared test helpers: stack-file fixtures, offline plans and awaiting outputs. */
 

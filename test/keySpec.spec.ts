@@ -3,7 +3,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { KeySpecInput, resolveKeySpec, RSA_SIZES } from "../infra/model/keys";
 import { BASELINES } from "../stacks";
-import { cli, EXIT } from "../tools/plan";
+import { cli, EXIT } from "../tools/plan/cli";
 import { clone, committedConfig, configProblems, ROOT, StackConfigDoc } from "./helpers";
 
 type Vault = { name: string; tier: string; keys?: unknown[] } & Record<string, unknown>;

@@ -9,9 +9,9 @@ import { KeySpec, kty, ROTATION_LIMITS, RSA_SIZES } from "../infra/model/keys";
 import { keyResourceName } from "../infra/model/names";
 import { expiryAfterDays, startOfUtcDay } from "../infra/model/time";
 import type { ResolvedKey } from "../infra/model/types";
-import { cli, EXIT } from "../tools/plan";
-import { PlannedResource } from "../tools/planTypes";
-import { PlanReport } from "../tools/report";
+import { cli, EXIT } from "../tools/plan/cli";
+import { PlannedResource } from "../tools/contract/plan";
+import type { PlanReport } from "../tools/contract/plan";
 import {
   committedPlan,
   input,

@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
-import { lockedDeletes, UNLOCKABLE_TYPES } from "../tools/lockedDeletes";
+import { lockedDeletes } from "../tools/deploy/lockedDeletes";
+import { UNLOCKABLE_TYPES } from "../tools/contract/unlock";
 import { ROOT } from "./helpers";
 
 /** The deploy's unlock step: which deletes a vault lock would stop, and which locks to lift. */
@@ -48,7 +49,7 @@ function preview(...deletes: { type: string; name: string; inputs: Record<string
   };
 }
 
-describe("deletes under a vault lock (tools/lockedDeletes.ts)", () => {
+describe("deletes under a vault lock (tools/deploy/lockedDeletes.ts)", () => {
   const revoke = {
     type: RA,
     name: "payments/access/secret/db-password/kv-secrets-user/1f2e",

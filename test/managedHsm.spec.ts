@@ -2,8 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
 import { parse } from "yaml";
-import { planStack } from "../tools/plan";
-import { PlanReport } from "../tools/report";
+import { planStack } from "../tools/plan/cli";
+import type { PlanReport } from "../tools/contract/plan";
 import { clone, input, ofType, planConfig, ROOT, StackConfigDoc } from "./helpers";
 
 const FIXTURE = path.join(ROOT, "test/fixtures/keys-managed-hsm.yaml");

@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
 import { main } from "../infra/main";
-import { runProgram, settleRegistrations } from "../tools/engine";
-import { readStackFile } from "../tools/stackFile";
+import { runProgram, settleRegistrations } from "../tools/plan/engine";
+import { readStackFile } from "../tools/plan/stackFile";
 import {
   clone,
   committedConfig,

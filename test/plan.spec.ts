@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { EXIT, planStack } from "../tools/plan";
-import { PlanReport, renderJson, renderMarkdown } from "../tools/report";
+import { EXIT, planStack } from "../tools/plan/cli";
+import { renderJson, renderMarkdown } from "../tools/plan/report";
+import type { PlanReport } from "../tools/contract/plan";
 import { clone, committedConfig, input, ofType, tempDir, writeStackFile, runCli } from "./helpers";
 
 function tmp(name: string): string {

@@ -2,9 +2,9 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { loadPolicyConfig } from "../policies/lib/environments";
-import { cli, EXIT } from "../tools/plan";
-import { PlannedResource } from "../tools/planTypes";
-import { evaluatePolicies } from "../tools/policyEval";
+import { cli, EXIT } from "../tools/plan/cli";
+import { PlannedResource } from "../tools/contract/plan";
+import { evaluatePolicies } from "../tools/plan/policyEval";
 import {
   clone,
   committedConfig,

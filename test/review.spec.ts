@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { aliasUrns, comparePlans, planReportProblem } from "../tools/compare";
-import { PlanReport, ReportResource } from "../tools/report";
+import { aliasUrns, comparePlans, planReportProblem } from "../tools/review/compare";
+import type { PlanReport, ReportResource } from "../tools/contract/plan";
 import { REPLACE_PROPERTIES, replaceReasons } from "../tools/review/replace";
 import { matchesPath } from "../tools/review/paths";
 import { changeText } from "../tools/review/render";
-import { RiskCode } from "../tools/review/types";
+import { RiskCode } from "../tools/contract/review";
 import { clone } from "./helpers";
 
 /**

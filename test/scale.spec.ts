@@ -6,11 +6,11 @@ import { PROJECT } from "../infra/model/names";
 import { benchStackConfig } from "../tools/bench/estate";
 import { floorProgram, FloorVariant } from "../tools/bench/floor";
 import { benchRow, renderTable, targetChecks, BenchRow } from "../tools/bench/table";
-import { azureEmulation } from "../tools/emulator";
-import { offlineAliases, runProgram } from "../tools/engine";
-import { cli, planStack } from "../tools/plan";
-import { PlanPhase, streamProgress } from "../tools/progress";
-import { readStackFile } from "../tools/stackFile";
+import { azureEmulation } from "../tools/plan/emulator";
+import { offlineAliases, runProgram } from "../tools/plan/engine";
+import { cli, planStack } from "../tools/plan/cli";
+import { PlanPhase, streamProgress } from "../tools/plan/progress";
+import { readStackFile } from "../tools/plan/stackFile";
 import { committedPlan, resolveCommitted, ROOT, TEST_DAY, writeStackFile } from "./helpers";
 
 /** An alias as the engine receives it: a whole URN, or the parts of a spec. */

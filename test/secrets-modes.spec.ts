@@ -5,12 +5,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { main } from "../infra/main";
 import { resolveEstate } from "../infra/model/estate";
 import { resolveSecretValues, SecretSourceError, SecretValues } from "../infra/sources";
-import { isSecretValue } from "../tools/emulator";
-import { runProgram } from "../tools/engine";
-import { cli, EXIT, planStack } from "../tools/plan";
-import { PlannedResource } from "../tools/planTypes";
-import { renderConsole, renderJson, renderMarkdown } from "../tools/report";
-import { readStackFile } from "../tools/stackFile";
+import { isSecretValue } from "../tools/plan/emulator";
+import { runProgram } from "../tools/plan/engine";
+import { cli, EXIT, planStack } from "../tools/plan/cli";
+import { PlannedResource } from "../tools/contract/plan";
+import { renderConsole, renderJson, renderMarkdown } from "../tools/plan/report";
+import { readStackFile } from "../tools/plan/stackFile";
 import {
   clone,
   input,

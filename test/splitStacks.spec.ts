@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import * as path from "path";
 import { main } from "../infra/main";
-import { runProgram } from "../tools/engine";
-import { platformStackOutputs } from "../tools/emulator";
-import { planStack } from "../tools/plan";
-import { PlanReport } from "../tools/report";
-import { readStackFile } from "../tools/stackFile";
+import { runProgram } from "../tools/plan/engine";
+import { platformStackOutputs } from "../tools/plan/emulator";
+import { planStack } from "../tools/plan/cli";
+import type { PlanReport } from "../tools/contract/plan";
+import { readStackFile } from "../tools/plan/stackFile";
 import {
   clone,
   configProblems,

@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { lintWorkflow, workflowFiles } from "../tools/lintWorkflows";
+import { lintWorkflow, workflowFiles } from "../tools/lint/workflows";
 import { committedPlan, ROOT } from "./helpers";
 
 /** The invariants a security review relies on, for every workflow and the Azure DevOps pipeline. */

@@ -1,8 +1,8 @@
-import { PolicyExport } from "../../tools/azurePolicy/load";
-import { parseDocument } from "../../tools/azurePolicy/load";
-import { PlanResourceLike } from "../../tools/azurePolicy/project";
-import { AzurePolicyReport, evaluateExport } from "../../tools/azurePolicy/whatIf";
-import { PlanReport } from "../../tools/report";
+import { PolicyExport } from "../../tools/azure-policy/load";
+import { parseDocument } from "../../tools/azure-policy/load";
+import { PlanResourceLike } from "../../tools/azure-policy/project";
+import { AzurePolicyReport, evaluateExport } from "../../tools/azure-policy/whatIf";
+import type { PlanReport } from "../../tools/contract/plan";
 
 /** Typed fixtures for the Azure Policy what-if: a compliant estate by default, one field changed per case. */
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { ipRangeContains } from "../../tools/azurePolicy/expressions";
+import { ipRangeContains } from "../../tools/azure-policy/expressions";
 import {
   assignment,
   BUILT_IN,

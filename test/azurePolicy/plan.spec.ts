@@ -2,9 +2,9 @@ import { expect } from "chai";
 import fc from "fast-check";
 import * as fs from "fs";
 import * as path from "path";
-import { AzurePolicyInputError, parseDocument } from "../../tools/azurePolicy/load";
-import { evaluateExport } from "../../tools/azurePolicy/whatIf";
-import { cli, EXIT } from "../../tools/plan";
+import { AzurePolicyInputError, parseDocument } from "../../tools/azure-policy/load";
+import { evaluateExport } from "../../tools/azure-policy/whatIf";
+import { cli, EXIT } from "../../tools/plan/cli";
 import { ROOT, tempDir, TEST_DAY } from "../helpers";
 import { compliantEstate, estateResources, exportOf, NOW } from "./fixtures";
 

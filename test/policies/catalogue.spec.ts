@@ -11,7 +11,7 @@ import {
 import { ENVIRONMENTS, loadPolicyConfig } from "../../policies/lib/environments";
 import { policies } from "../../policies/pack";
 import { TOKENS } from "../../policies/lib/tokens";
-import { main, README, withPolicyTable } from "../../tools/policiesCatalogue";
+import { main, README, withPolicyTable } from "../../tools/docs/policiesCatalogue";
 
 const REFERENCE_POLICIES = path.resolve(
   __dirname,

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ENVIRONMENTS, loadPolicyConfig } from "../../policies/lib/environments";
 import { controls, type EstatePolicy } from "../../policies/lib/policy";
 import { TOKENS } from "../../policies/lib/tokens";
-import { stackResources, evaluatePolicies } from "../../tools/policyEval";
+import { stackResources, evaluatePolicies } from "../../tools/plan/policyEval";
 import { estate, resourcesOf, vaultArgs } from "./fixtures";
 import { NOW, planned } from "./helpers";
 

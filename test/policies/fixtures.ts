@@ -7,7 +7,7 @@ import type * as storage from "@pulumi/azure-native/storage";
 import type { Unwrap } from "@pulumi/pulumi";
 import { TOKENS } from "../../policies/lib/tokens";
 import { INSIGHT_TOKENS } from "../../policies/monitor/expiryEventsAndAlerts";
-import type { PlannedResource } from "../../tools/planTypes";
+import type { PlannedResource } from "../../tools/contract/plan";
 import { inDays, planned } from "./helpers";
 
 /**

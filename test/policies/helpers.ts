@@ -1,5 +1,5 @@
-import type { PlannedResource, PolicyViolation } from "../../tools/planTypes";
-import { evaluatePolicies } from "../../tools/policyEval";
+import type { PlannedResource, PolicyViolation } from "../../tools/contract/plan";
+import { evaluatePolicies } from "../../tools/plan/policyEval";
 
 /** The fixed "now" every policy test runs at, so lifetime findings are deterministic. */
 export const NOW = Date.parse("2026-01-01T00:00:00Z");

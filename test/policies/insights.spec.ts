@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { INSIGHT_TOKENS } from "../../policies/monitor/expiryEventsAndAlerts";
 import { TOKENS } from "../../policies/lib/tokens";
-import type { PlannedResource } from "../../tools/planTypes";
+import type { PlannedResource } from "../../tools/contract/plan";
 import { findings, messages, planned } from "./helpers";
 
 const POLICY = "monitor-diagnostics-keyvault-expiry-events-and-alerts";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { setClock } from "../../policies/lib/clock";
 import { TOKENS } from "../../policies/lib/tokens";
-import { evaluatePolicies } from "../../tools/policyEval";
+import { evaluatePolicies } from "../../tools/plan/policyEval";
 import { keyArgs, secretArgs } from "./fixtures";
 import { inDays, messages, NOW, planned } from "./helpers";
 

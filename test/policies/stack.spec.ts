@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { TOKENS } from "../../policies/lib/tokens";
-import { evaluatePolicies } from "../../tools/policyEval";
+import { evaluatePolicies } from "../../tools/plan/policyEval";
 import {
   diagnosticSettingArgs,
   type Estate,

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
-import { offlineAliases } from "../engine";
+import { offlineAliases } from "../plan/engine";
 
 /**
  * The benchmark's floors: exactly the resources a plan registered, registered bare under Pulumi's
@@ -15,7 +15,7 @@ import { offlineAliases } from "../engine";
  * promises, which the offline engine turns off (`runProgram`); `no-stack-traces` turns them off
  * here too, so that a ratio measures only what the plan adds to registering its resources.
  *
- *   node -r ./tools/register.js tools/bench/floor.ts <plan.json> naive|limit [no-stack-traces]
+ *   node -r ./tools/runtime/register.js tools/bench/floor.ts <plan.json> naive|limit [no-stack-traces]
  */
 
 export type FloorVariant = "naive" | "limit";

@@ -1,4 +1,4 @@
-import type { AccessEntry, PlanReport, ReportResource } from "../report";
+import type { AccessEntry, PlanReport, ReportResource } from "../contract/plan";
 import { TYPES } from "./risks";
 
 /**

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "util";
-import { SECRET_PLACEHOLDER } from "../planTypes";
-import { PropertyChange } from "./types";
+import { SECRET_PLACEHOLDER } from "../contract/plan";
+import { PropertyChange } from "../contract/review";
 
 /**
  * Property paths as Pulumi writes them in `ignoreChanges` and `replaceOnChanges`

@@ -6,7 +6,7 @@ import {
   PropertyChange,
   ResourceChange,
   Risk,
-} from "./types";
+} from "../contract/review";
 
 /** "What changes", for the console and for the Markdown review page. */
 

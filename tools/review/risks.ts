@@ -1,6 +1,6 @@
 import { coveredBy } from "./paths";
-import { UNLOCKABLE_TYPES } from "../lockedDeletes";
-import { PropertyChange, Risk } from "./types";
+import { UNLOCKABLE_TYPES } from "../contract/unlock";
+import { PropertyChange, Risk } from "../contract/review";
 
 /**
  * What real Azure and the Pulumi engine do with a change, as risks with what to do instead. Every
@@ -62,7 +62,7 @@ export interface LockInfo {
  * scope, such as diagnostic settings (Microsoft Learn, "Lock your resources to protect your
  * infrastructure", considerations). The prod baseline does not let a stack drop the lock, so the
  * deploy job's reviewed unlock step (`scripts/revoke-under-lock.sh`, after the environment's
- * approval) lifts exactly the locks that cover the deletes it handles (`tools/lockedDeletes.ts`),
+ * approval) lifts exactly the locks that cover the deletes it handles (`tools/deploy/lockedDeletes.ts`),
  * runs those deletes alone and restores the locks; anything else under a lock blocks the change.
  */
 export function lockedScopeRemedy(args: {

@@ -1,7 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
-import { planStack } from "./plan";
-import { PlanReport, ReportResource } from "./report";
+import { ROLES } from "../../infra/azure/roles";
+import { REPO_ROOT } from "../contract/repo";
+import { planStack } from "../plan/cli";
+import type { PlanReport, ReportResource } from "../contract/plan";
 
 /**
  * Generates `scripts/bootstrap.inputs.sh`, the facts `scripts/bootstrap.sh` needs from the project:
@@ -25,21 +27,6 @@ export interface CatalogueRoleFacts {
   readonly id: string;
   readonly plane: "data" | "control";
   readonly privileged: boolean;
-}
-
-/** The role catalogue's module, wherever the infra layout keeps it. */
-const CATALOGUE_CANDIDATES = ["../infra/azure/roles", "../infra/roles"];
-
-/** Loads the role catalogue (`ROLES`) from whichever module holds it. */
-export async function loadCatalogue(): Promise<readonly CatalogueRoleFacts[]> {
-  for (const candidate of CATALOGUE_CANDIDATES) {
-    if (fs.existsSync(path.join(__dirname, `${candidate}.ts`))) {
-      const mod = (await import(candidate)) as { ROLES?: readonly CatalogueRoleFacts[] };
-      if (!mod.ROLES) throw new Error(`${candidate}.ts does not export ROLES`);
-      return mod.ROLES;
-    }
-  }
-  throw new Error(`no role catalogue found (looked for ${CATALOGUE_CANDIDATES.join(", ")})`);
 }
 
 /**
@@ -199,7 +186,7 @@ export function renderInputs(
 
 /** Plans every committed stack and renders the file (the day is fixed: nothing here is dated). */
 export async function generate(root: string): Promise<string> {
-  const catalogue = await loadCatalogue();
+  const catalogue = ROLES;
   const facts: StackFacts[] = [];
   for (const stack of STACKS) {
     const report = await planStack({ stack, root, env: {}, now: new Date("2026-01-01") });
@@ -209,7 +196,7 @@ export async function generate(root: string): Promise<string> {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const root = path.resolve(__dirname, "..");
+  const root = REPO_ROOT;
   const file = path.join(root, INPUTS_FILE);
   const text = await generate(root);
   if (argv.includes("--check")) {

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument, type YAMLError } from "yaml";
-import { SECRET_PLACEHOLDER } from "./planTypes";
+import { SECRET_PLACEHOLDER } from "../contract/plan";
 
 /** A stack file turned into what the Pulumi engine hands the program. */
 export interface StackConfig {

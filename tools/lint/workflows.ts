@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { REPO_ROOT } from "../contract/repo";
 import * as path from "path";
 
 /**
@@ -42,7 +43,7 @@ export function workflowFiles(root: string): string[] {
 }
 
 async function main(): Promise<number> {
-  const root = path.resolve(__dirname, "..");
+  const root = REPO_ROOT;
   const files = workflowFiles(root);
   if (files.length === 0) {
     process.stderr.write(`error: no workflow files in ${WORKFLOWS_DIR}\n`);

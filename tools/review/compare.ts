@@ -1,8 +1,8 @@
-import type { PolicyViolation } from "./planTypes";
-import type { PlanReport, ReportResource } from "./report";
-import { allLeaves, coveredBy, diffLeaves } from "./review/paths";
-import { replaceReasons } from "./review/replace";
-import { renderChangesConsole } from "./review/render";
+import type { PolicyViolation } from "../contract/plan";
+import type { PlanReport, ReportResource } from "../contract/plan";
+import { allLeaves, coveredBy, diffLeaves } from "./paths";
+import { replaceReasons } from "./replace";
+import { renderChangesConsole } from "./render";
 import {
   dataLossRisk,
   dataPlaneRisks,
@@ -12,7 +12,7 @@ import {
   protectedRisk,
   retainedRisk,
   TYPES,
-} from "./review/risks";
+} from "./risks";
 import {
   AccessRecord,
   AzurePolicyFinding,
@@ -21,9 +21,9 @@ import {
   PropertyChange,
   ResourceChange,
   Risk,
-} from "./review/types";
+} from "../contract/review";
 
-export type { PlanComparison } from "./review/types";
+export type { PlanComparison } from "../contract/review";
 
 /**
  * The change review (DESIGN.md contract 7): what `pulumi up` would do to go from the base plan's

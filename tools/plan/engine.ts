@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { azureEmulation, redact } from "./emulator";
-import { PROJECT } from "../infra/model/names";
-import { PlannedResource } from "./planTypes";
+import { PROJECT } from "../../infra/model/names";
+import { PlannedResource } from "../contract/plan";
 import { StackConfig } from "./stackFile";
 
 /** What one in-process run of the program produced. */
@@ -340,7 +340,7 @@ export function settleRegistrations(): Promise<void> {
   };
   if (typeof settings.waitForRPCs !== "function") {
     throw new Error(
-      "this @pulumi/pulumi has no runtime/settings waitForRPCs; update tools/engine.ts",
+      "this @pulumi/pulumi has no runtime/settings waitForRPCs; update tools/plan/engine.ts",
     );
   }
   return settings.waitForRPCs();

@@ -7,7 +7,7 @@
  *   --markdown <dir>  a checkout of github.com/maciejporebski/azure-policy-aliases (its `aliases/` tables,
  *                     produced by `Get-AzPolicyAlias -ListAvailable`)
  *
- *   npx ts-node --transpile-only tools/azurePolicy/generateAliases.ts --markdown <checkout> --source "<what and when>"
+ *   npx ts-node --transpile-only tools/azure-policy/generateAliases.ts --markdown <checkout> --source "<what and when>"
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -1,9 +1,9 @@
-import { MANAGED_HSM_ADMINISTRATOR } from "../infra/azure/accessRules";
-import { decodeReleasePolicy } from "../infra/azure/releasePolicy";
-import { roleById } from "../infra/azure/roles";
-import type { ResolvedGrant } from "../infra/model/types";
-import { PlannedResource } from "./planTypes";
-import { AccessEntry } from "./report";
+import { MANAGED_HSM_ADMINISTRATOR } from "../../infra/azure/accessRules";
+import { decodeReleasePolicy } from "../../infra/azure/releasePolicy";
+import { roleById } from "../../infra/azure/roles";
+import type { ResolvedGrant } from "../../infra/model/types";
+import { PlannedResource } from "../contract/plan";
+import type { AccessEntry } from "../contract/plan";
 
 /**
  * The plan's access matrix: one row per role assignment the program registered, read from the

@@ -1,29 +1,24 @@
 import * as fs from "fs";
+import { REPO_ROOT } from "../contract/repo";
 import * as path from "path";
 import { parseArgs } from "util";
-import program from "../infra/index";
-import { resolveEstate } from "../infra/model/estate";
-import { PROJECT } from "../infra/model/names";
-import { startOfUtcDay } from "../infra/model/time";
-import { ConfigError } from "../infra/model/validation";
-import { isPresent } from "../infra/sources";
+import program from "../../infra/index";
+import { resolveEstate } from "../../infra/model/estate";
+import { PROJECT } from "../../infra/model/names";
+import { startOfUtcDay } from "../../infra/model/time";
+import { ConfigError } from "../../infra/model/validation";
+import { isPresent } from "../../infra/sources";
 import { buildAccessMatrix } from "./accessMatrix";
 import { costNotes } from "./costNotes";
-import { comparePlans, hasMandatoryRisk, planReportProblem } from "./compare";
+import { comparePlans, hasMandatoryRisk, planReportProblem } from "../review/compare";
 import { runProgram, settleRegistrations } from "./engine";
-import { loadPolicyConfig } from "../policies/lib/environments";
+import { loadPolicyConfig } from "../../policies/lib/environments";
 import { evaluatePolicies } from "./policyEval";
-import { AzurePolicyInputError, azurePolicyWhatIf } from "./azurePolicy";
-import {
-  buildReport,
-  PlanReport,
-  renderConsole,
-  renderJson,
-  renderMarkdown,
-  RequiredInput,
-} from "./report";
-import { outputsOverwritingBase, userPath } from "./review/files";
-import { PlannedResource } from "./planTypes";
+import { AzurePolicyInputError, azurePolicyWhatIf } from "../azure-policy";
+import { buildReport, renderConsole, renderJson, renderMarkdown } from "./report";
+import type { PlanReport, RequiredInput } from "../contract/plan";
+import { outputsOverwritingBase, userPath } from "../review/files";
+import { PlannedResource } from "../contract/plan";
 import { PlanProgress, SILENT, streamProgress } from "./progress";
 import { readStackFile, StackFileError, stackFilePath } from "./stackFile";
 
@@ -61,7 +56,7 @@ export async function planStackRun(
   opts: PlanOptions,
 ): Promise<{ report: PlanReport; resources: readonly PlannedResource[] }> {
   const progress = opts.progress ?? SILENT;
-  const root = opts.root ?? path.resolve(__dirname, "..");
+  const root = opts.root ?? REPO_ROOT;
   const file = opts.configFile ?? stackFilePath(root, opts.stack);
   const stackConfig = readStackFile(file);
   // A fixed day, not the wall clock, so one day's plans of one config are byte-identical.

@@ -1,16 +1,17 @@
 import * as fs from "fs";
+import { REPO_ROOT } from "../contract/repo";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { hasMandatoryRisk, comparePlans } from "../compare";
-import { planStack } from "../plan";
-import { renderChangesConsole } from "./render";
+import { hasMandatoryRisk, comparePlans } from "../review/compare";
+import { planStack } from "../plan/cli";
+import { renderChangesConsole } from "../review/render";
 
 /**
  * The README's "Day 2" examples: each is a change to the committed prod stack file, planned and
  * compared with the committed prod plan. The README shows what this module prints for each, and
  * a test fails when the two differ. Regenerate with
- * `npx ts-node --transpile-only tools/review/day2.ts --readme`.
+ * `npx ts-node --transpile-only tools/docs/day2.ts --readme`.
  */
 
 type ConfigDoc = Record<string, unknown>;
@@ -172,7 +173,7 @@ export async function day2Output(example: Day2Example, root: string): Promise<st
 }
 
 export const marker = (id: string) => ({
-  begin: `<!-- day2:${id} (npx ts-node --transpile-only tools/review/day2.ts --readme) -->`,
+  begin: `<!-- day2:${id} (npx ts-node --transpile-only tools/docs/day2.ts --readme) -->`,
   end: `<!-- /day2:${id} -->`,
 });
 
@@ -196,7 +197,7 @@ export async function day2Outputs(root: string): Promise<Map<string, string>> {
 }
 
 if (require.main === module) {
-  const root = path.resolve(__dirname, "..", "..");
+  const root = REPO_ROOT;
   const readme = path.join(root, "README.md");
   day2Outputs(root)
     .then((outputs) => {

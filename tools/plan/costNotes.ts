@@ -1,21 +1,12 @@
-import { PlannedResource } from "./planTypes";
+import type { CostNote, PlannedResource } from "../contract/plan";
+
+export type { CostNote };
 
 /**
  * What the plan tells the reviewer who approves it about cost: charges that start with a resource
  * and do not depend on how much it is used. Computed from the planned resources (what would be
  * deployed), never priced: prices vary by region and agreement (Azure Key Vault pricing page).
  */
-
-/** One cost note: what is charged, on which resource, in words. */
-export interface CostNote {
-  /** `managed-hsm-hourly`: a pool billed per hour; `hsm-keys`: per-version monthly HSM key charges. */
-  readonly kind: "managed-hsm-hourly" | "hsm-keys";
-  /** The resource the charge is attached to: the pool, or the vault holding the keys. */
-  readonly urn: string;
-  /** The pool's or vault's Pulumi name. */
-  readonly subject: string;
-  readonly message: string;
-}
 
 /** What the cost notes need of a planned resource (the plan's and the report's shape both fit). */
 type Resource = Pick<PlannedResource, "urn" | "type" | "name" | "inputs">;

@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET_PLACEHOLDER } from "./planTypes";
+import { SECRET_PLACEHOLDER } from "../contract/plan";
 
 /**
  * An in-process emulation of Azure's computed values for the offline plan: ARM-shaped ids, vault

@@ -8,11 +8,11 @@ import type {
 } from "@pulumi/policy";
 import type { Resource, Unwrap } from "@pulumi/pulumi";
 import type * as q from "@pulumi/pulumi/queryable";
-import { withClock } from "../policies/lib/clock";
-import { parsePolicyConfig, type PolicyConfigEntry } from "../policies/lib/configValidation";
-import { flattenControls, type EstatePolicy } from "../policies/lib/policy";
-import { policies as packPolicies } from "../policies/pack";
-import type { PlannedResource, PolicyViolation } from "./planTypes";
+import { withClock } from "../../policies/lib/clock";
+import { parsePolicyConfig, type PolicyConfigEntry } from "../../policies/lib/configValidation";
+import { flattenControls, type EstatePolicy } from "../../policies/lib/policy";
+import { policies as packPolicies } from "../../policies/pack";
+import type { PlannedResource, PolicyViolation } from "../contract/plan";
 
 /**
  * Runs the pack's resource and stack policies over a plan the way the @pulumi/policy analyzer

@@ -1,7 +1,8 @@
 import * as fs from "fs";
+import { REPO_ROOT } from "../contract/repo";
 import * as path from "path";
 import { parseArgs } from "util";
-import { buildCatalogue, renderMarkdown } from "../policies/catalogue";
+import { buildCatalogue, renderMarkdown } from "../../policies/catalogue";
 
 /**
  * `npm run policies -- [--json <file>] [--markdown [<file>]] [--readme]`: the policy catalogue as
@@ -10,7 +11,7 @@ import { buildCatalogue, renderMarkdown } from "../policies/catalogue";
 
 const USAGE = "usage: npm run policies -- [--json <file>] [--markdown [<file>]] [--readme]";
 
-export const README = path.resolve(__dirname, "..", "README.md");
+export const README = path.join(REPO_ROOT, "README.md");
 export const BEGIN = "<!-- policies:begin (npm run policies -- --readme) -->";
 export const END = "<!-- policies:end -->";
 

@@ -1,4 +1,4 @@
-import type { PolicyViolation } from "../planTypes";
+import type { PolicyViolation } from "./plan";
 
 /** The change review of a plan against a base plan (DESIGN.md contract 7). */
 export interface PlanComparison {

@@ -1,4 +1,4 @@
-import { SECRET_PLACEHOLDER } from "../planTypes";
+import { SECRET_PLACEHOLDER } from "../contract/plan";
 import { isoInstant } from "./expressions";
 import {
   resourceTypeEntry,

@@ -1,79 +1,21 @@
-import { policies } from "../policies/pack";
+import { policies } from "../../policies/pack";
 import {
   AzurePolicyReport,
   renderAzurePolicyBlockers,
   renderAzurePolicyConsole,
   renderAzurePolicyMarkdown,
-} from "./azurePolicy";
-import { CostNote, renderCostNotesConsole, renderCostNotesMarkdown } from "./costNotes";
-import { PlannedResource, PolicyViolation } from "./planTypes";
-import { renderDiagram } from "./review/diagram";
-import { mandatoryRisks, renderChangesConsole, renderChangesMarkdown } from "./review/render";
-import type { PlanComparison } from "./review/types";
-
-/** One row of the access matrix: who can do what, where. */
-export interface AccessEntry {
-  readonly principalId: string;
-  readonly principalType: string;
-  readonly role: string;
-  readonly roleDefinitionId: string;
-  readonly scope: string;
-  readonly vault: string;
-  /** What a reviewer should look at (raw role GUIDs, broad roles at vault scope). */
-  readonly notes?: readonly string[];
-}
-
-/** An input the pipeline must provide for `pulumi up` (a secret's source). Names only, never values. */
-export interface RequiredInput {
-  readonly kind: "env" | "config";
-  readonly name: string;
-  readonly vault: string;
-  readonly secret: string;
-  /** Whether the input was available to this plan run. */
-  readonly present: boolean;
-}
-
-/** The plan report (DESIGN.md contract 5). Same inputs give byte-identical JSON. */
-export interface PlanReport {
-  readonly project: string;
-  readonly stack: string;
-  readonly environment: string;
-  readonly summary: {
-    readonly resources: number;
-    readonly byType: Readonly<Record<string, number>>;
-    readonly vaults: number;
-    readonly policyViolations: { readonly mandatory: number; readonly advisory: number };
-    readonly requiredInputs: number;
-    readonly missingInputs: number;
-  };
-  readonly resources: readonly ReportResource[];
-  readonly policyViolations: readonly PolicyViolation[];
-  readonly access: readonly AccessEntry[];
-  readonly requiredInputs: readonly RequiredInput[];
-  readonly outputs: Readonly<Record<string, unknown>>;
-  /** With `--compare`: the change review against the base plan (DESIGN.md contract 7). */
-  readonly comparison?: PlanComparison;
-  /** With `--azure-policy`: the organisation's Azure Policy evaluated against the plan. */
-  readonly azurePolicy?: AzurePolicyReport;
-  /** Charges that start with a resource: a Managed HSM pool per hour, HSM keys per version. */
-  readonly costNotes?: readonly CostNote[];
-}
-
-export interface ReportResource {
-  readonly urn: string;
-  readonly type: string;
-  readonly name: string;
-  readonly parent?: string;
-  readonly dependsOn: readonly string[];
-  readonly protect: boolean;
-  readonly ignoreChanges: readonly string[];
-  readonly retainOnDelete: boolean;
-  readonly deleteBeforeReplace: boolean;
-  readonly replaceOnChanges: readonly string[];
-  readonly aliases: readonly string[];
-  readonly id?: string;
-  readonly inputs: Readonly<Record<string, unknown>>;
-}
+} from "../azure-policy";
+import { renderCostNotesConsole, renderCostNotesMarkdown } from "./costNotes";
+import {
+  AccessEntry,
+  PlannedResource,
+  PlanReport,
+  PolicyViolation,
+  RequiredInput,
+  ReportResource,
+} from "../contract/plan";
+import { renderDiagram } from "../review/diagram";
+import { mandatoryRisks, renderChangesConsole, renderChangesMarkdown } from "../review/render";
 
 const VAULT_TYPES = new Set(["azure-native:keyvault:Vault", "azure-native:keyvault:ManagedHsm"]);
 

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import { parseArgs } from "util";
+import { UNLOCK_SCOPE_INPUT } from "../contract/unlock";
 
 /**
  * The deletes of a deployment that a CanNotDelete lock would stop, and the locks to lift for them.
@@ -22,15 +23,6 @@ import { parseArgs } from "util";
  */
 
 const LOCK = "azure-native:authorization:ManagementLockByScope";
-
-/** Where a resource lives in ARM (the input naming its scope): what a lock on a parent covers. */
-const SCOPE_INPUT: Readonly<Record<string, string>> = {
-  "azure-native:authorization:RoleAssignment": "scope",
-  "azure-native:monitor:DiagnosticSetting": "resourceUri",
-};
-
-/** The types whose deletes under a lock the unlock step applies (the change review says so). */
-export const UNLOCKABLE_TYPES: ReadonlySet<string> = new Set(Object.keys(SCOPE_INPUT));
 
 export interface LockedDeletes {
   /** The locks to lift: each CanNotDelete lock of the stack that covers one of `targets`. */
@@ -71,7 +63,7 @@ export function lockedDeletes(preview: unknown, state: unknown): LockedDeletes {
     const urn = text(s.urn);
     deleted.add(urn);
     const type = text(s.oldState?.type);
-    const key = SCOPE_INPUT[type];
+    const key = UNLOCK_SCOPE_INPUT[type];
     const scope = key ? text(s.oldState?.inputs?.[key]) : "";
     if (scope) deletes.push({ urn, scope });
   }

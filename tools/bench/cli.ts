@@ -1,10 +1,11 @@
 import { spawn } from "child_process";
+import { REPO_ROOT } from "../contract/repo";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { stringify } from "yaml";
-import { benchStackConfig } from "./bench/estate";
+import { benchStackConfig } from "./estate";
 import {
   benchRow,
   BenchReport,
@@ -12,7 +13,7 @@ import {
   renderTable,
   renderTargets,
   targetChecks,
-} from "./bench/table";
+} from "./table";
 
 /**
  * How the offline plan scales, against floors measured in the same run (README, "Development").
@@ -30,7 +31,7 @@ import {
  *   npm run bench -- [--sizes 10,50,200] [--runs 1] [--json <file>] [--floors-without-stack-traces]
  */
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = REPO_ROOT;
 const USAGE =
   "usage: npm run bench -- [--sizes 10,50,200] [--runs <n>] [--json <file>] [--floors-without-stack-traces]";
 const MAX_VAULTS = 1000;
@@ -44,16 +45,16 @@ interface Run {
 
 /**
  * Runs one TypeScript entry as its own Node process, as `npm run plan` runs it (`ts-node --swc`,
- * which `tools/register.js` sets up), and measures it whole: wall-clock from spawn to exit, and its
+ * which `tools/runtime/register.js` sets up), and measures it whole: wall-clock from spawn to exit, and its
  * peak RSS (reported by a preload).
  */
 function measureProcess(script: string, args: readonly string[], dir: string): Promise<Run> {
   const rssFile = path.join(dir, `rss-${process.hrtime.bigint()}`);
   const argv = [
     "-r",
-    path.join(ROOT, "tools", "register.js"),
+    path.join(ROOT, "tools", "runtime", "register.js"),
     "-r",
-    path.join(__dirname, "bench", "peakRss.ts"),
+    path.join(__dirname, "peakRss.ts"),
     script,
     ...args,
   ];
@@ -108,7 +109,7 @@ async function measureSize(vaults: number, usage: Usage, dir: string): Promise<M
   step("plan");
   const plan = await fastest(runs, () =>
     measureProcess(
-      path.join(ROOT, "tools", "plan.ts"),
+      path.join(ROOT, "tools", "plan", "cli.ts"),
       ["--stack", "bench", "--config", stackFile, "--json", planJson, "--quiet"],
       dir,
     ),
