@@ -140,7 +140,7 @@ describe("access specs (infra/model/access.ts)", () => {
   describe("fields", () => {
     it("names the role that was meant", () => {
       expect(configProblems(prodWith(grant({ role: "Key Vault Secret User" })))).to.deep.equal([
-        `${NEXT}.role: unknown role "Key Vault Secret User" (did you mean "Key Vault Secrets User"?); use a catalogue name (infra/roles.ts) or a role definition GUID`,
+        `${NEXT}.role: unknown role "Key Vault Secret User" (did you mean "Key Vault Secrets User"?); use a catalogue name (infra/azure/roles.ts) or a role definition GUID`,
       ]);
     });
 
@@ -355,7 +355,7 @@ describe("access specs (infra/model/access.ts)", () => {
       grant({ scope: "secret/nope" }),
     );
     expect(configProblems(config)).to.deep.equal([
-      `vaults[0].access[4].role: unknown role "Key Vault Secret User" (did you mean "Key Vault Secrets User"?); use a catalogue name (infra/roles.ts) or a role definition GUID`,
+      `vaults[0].access[4].role: unknown role "Key Vault Secret User" (did you mean "Key Vault Secrets User"?); use a catalogue name (infra/azure/roles.ts) or a role definition GUID`,
       `vaults[0].access[5].principalId: must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`,
       `vaults[1].access[2].role: "Owner" is privileged: in prod it may be granted in a vault only to breakGlassPrincipals, and ${OTHER} is not one`,
       `vaults[1].access[3].scope: names no secret of this vault (its secrets: tls-api-cert)`,

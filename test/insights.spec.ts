@@ -3,7 +3,8 @@ import { VaultExpiryEvents } from "../infra/components/expiryEvents";
 import { Insights, workspaceParts } from "../infra/components/insights";
 import { workbookContent } from "../infra/components/workbookContent";
 import { WriteChain } from "../infra/components/writeChain";
-import { insightsSchema, resolveInsights, type ResolvedInsights } from "../infra/model/insights";
+import { insightsSchema, resolveInsights } from "../infra/model/insights";
+import type { ResolvedInsights } from "../infra/model/types";
 import { BASELINES } from "../stacks";
 import {
   clone,

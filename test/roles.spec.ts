@@ -8,7 +8,7 @@ import {
   subscriptionOf,
 } from "../infra/azure/roles";
 
-/** Checked by hand against learn.microsoft.com's built-in role reference (see infra/roles.ts). */
+/** Checked by hand against learn.microsoft.com's built-in role reference (see infra/azure/roles.ts). */
 const VERIFIED: Record<string, string> = {
   "Key Vault Administrator": "00482a5a-887f-4fb3-b363-3b7fe8e74483",
   "Key Vault Certificate User": "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba",
@@ -113,7 +113,7 @@ describe("resolveRole", () => {
       const r = resolveRole(text);
       expect(r.ok).to.equal(false);
       expect(!r.ok && r.message).to.equal(
-        `unknown role "${text}" (did you mean "${meant}"?); use a catalogue name (infra/roles.ts) or a role definition GUID`,
+        `unknown role "${text}" (did you mean "${meant}"?); use a catalogue name (infra/azure/roles.ts) or a role definition GUID`,
       );
     });
   }

@@ -1,4 +1,4 @@
-import { editDistance } from "../model/editDistance";
+import { editDistance } from "../lib/editDistance";
 
 /** A role definition GUID (kept here so the policy pack can import the catalogue alone). */
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -308,7 +308,7 @@ export function resolveRole(text: string): RoleResolution {
     message:
       `unknown role "${trimmed}"` +
       (suggestion ? ` (did you mean "${suggestion}"?)` : "") +
-      "; use a catalogue name (infra/roles.ts) or a role definition GUID",
+      "; use a catalogue name (infra/azure/roles.ts) or a role definition GUID",
   };
 }
 

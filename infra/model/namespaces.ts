@@ -1,5 +1,5 @@
 import { PROJECT } from "./names";
-import { editDistance } from "./editDistance";
+import { editDistance } from "../lib/editDistance";
 
 /**
  * Config keys in a namespace that looks like this project's but is not (`keyvault_estate:tenantId`,

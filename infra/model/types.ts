@@ -1,7 +1,7 @@
 import type { Environment } from "../../stacks";
 import type { ResolvedRole } from "../azure/roles";
 import type { AccessScope } from "./access";
-import type { ResolvedInsights } from "./insights";
+import type { AlertRuleKey } from "../../stacks/baseline";
 import type { KeySpec } from "./keys";
 import type { ResourceName, VaultKind, VaultResourceNames } from "./names";
 import type { SecretSource } from "./secrets";
@@ -257,10 +257,99 @@ export interface SecretSourceRef {
   readonly contentType: string;
 }
 
-export type {
-  ResolvedAlertRule,
-  ResolvedExpiryEvents,
-  ResolvedInsights,
-  ResolvedSavedQuery,
-  ResolvedWorkbookChart,
-} from "./insights";
+/* Usage insights (infra/model/insights.ts resolves them). */
+
+/** One saved query in the workspace. */
+export interface ResolvedSavedQuery {
+  readonly key: string;
+  readonly resource: ResourceName;
+  /** The saved search's id in the workspace (unique per workspace, so it carries the environment). */
+  readonly savedSearchId: string;
+  readonly displayName: string;
+  /** What the query answers (README, "Usage insights"). */
+  readonly answers: string;
+  readonly query: string;
+}
+
+/** One scheduled query rule, wired to the action group. */
+export interface ResolvedAlertRule {
+  readonly key: AlertRuleKey;
+  readonly resource: ResourceName;
+  readonly ruleName: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly query: string;
+  /** Fires when the count of matching rows in the window is greater than this. */
+  readonly threshold: number;
+  /** ISO 8601 durations. */
+  readonly windowSize: string;
+  readonly evaluationFrequency: string;
+  readonly severity: number;
+}
+
+/** A vault's Event Grid system topic and its expiry subscription. */
+export interface ResolvedExpiryEvents {
+  readonly vault: string;
+  readonly path: string;
+  readonly names: {
+    readonly component: string;
+    readonly topic: string;
+    readonly subscription: string;
+  };
+  readonly topicName: string;
+  readonly subscriptionName: string;
+}
+
+/** One chart of the workbook. */
+export interface ResolvedWorkbookChart {
+  readonly name: string;
+  readonly title: string;
+  readonly query: string;
+  readonly visualization: "timechart" | "barchart" | "table";
+  /** Percent of the row it takes. */
+  readonly width: 50 | 100;
+}
+
+export interface ResolvedInsights {
+  readonly names: {
+    readonly component: string;
+    readonly actionGroup: string;
+    readonly workbook: string;
+  };
+  /** The saved searches' category (one per environment). */
+  readonly category: string;
+  readonly savedQueries: readonly ResolvedSavedQuery[];
+  readonly actionGroup: {
+    readonly name: string;
+    /** At most 12 characters (used in SMS and e-mail subjects). */
+    readonly shortName: string;
+    readonly emails: readonly { readonly name: string; readonly address: string }[];
+    /** The webhook receiver; its URL is the secret `source`, read by the entry. */
+    readonly webhook?: { readonly name: string; readonly source: SecretSourceRef };
+  };
+  /** The principals the estate knows (roles, break-glass, HSM administrators, `knownPrincipals`). */
+  readonly knownPrincipals: readonly string[];
+  /** Enabled rules only. */
+  readonly alerts: readonly ResolvedAlertRule[];
+  readonly expiry: {
+    readonly eventTypes: readonly string[];
+    readonly delivery: "actionGroup" | "webhook";
+    /** `Sev0`..`Sev4`: the Monitor alert an event raises (`actionGroup` delivery). */
+    readonly severity: string;
+    /** One per Key Vault (vaults only). */
+    readonly vaults: readonly ResolvedExpiryEvents[];
+    /** Managed HSM pools, which Event Grid has no source for, with the reason. */
+    readonly unsupported: readonly {
+      readonly vault: string;
+      readonly path: string;
+      readonly reason: string;
+    }[];
+  };
+  readonly workbook: {
+    /** The workbook's resource name: Azure requires a UUID. */
+    readonly resourceName: string;
+    readonly displayName: string;
+    readonly charts: readonly ResolvedWorkbookChart[];
+  };
+  readonly tags: Tags;
+}
