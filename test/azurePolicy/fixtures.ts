@@ -1,6 +1,6 @@
 import { PolicyExport } from "../../tools/azure-policy/load";
 import { parseDocument } from "../../tools/azure-policy/load";
-import { PlanResourceLike } from "../../tools/azure-policy/project";
+import { PlanResourceLike, projectResources } from "../../tools/plan/armProjection";
 import { AzurePolicyReport, evaluateExport } from "../../tools/azure-policy/whatIf";
 import type { PlanReport } from "../../tools/contract/plan";
 
@@ -178,7 +178,7 @@ export function whatIf(
   resources: readonly PlanResourceLike[],
   ...docs: unknown[]
 ): AzurePolicyReport {
-  return evaluateExport(exportOf(...docs), resources, { now: NOW });
+  return evaluateExport(exportOf(...docs), projectResources(resources, NOW), { now: NOW });
 }
 
 export const BUILT_IN = (guid: string) =>

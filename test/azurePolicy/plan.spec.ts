@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { AzurePolicyInputError, parseDocument } from "../../tools/azure-policy/load";
 import { evaluateExport } from "../../tools/azure-policy/whatIf";
+import { projectResources } from "../../tools/plan/armProjection";
 import { cli, EXIT } from "../../tools/plan/cli";
 import { ROOT, tempDir, TEST_DAY } from "../helpers";
 import { compliantEstate, estateResources, exportOf, NOW } from "./fixtures";
@@ -228,7 +229,7 @@ describe("Azure Policy what-if: fuzzed policy files never crash", () => {
             expect(e).to.be.instanceOf(AzurePolicyInputError);
             return;
           }
-          const report = evaluateExport(exp, resources, { now: NOW });
+          const report = evaluateExport(exp, projectResources(resources, NOW), { now: NOW });
           expect(
             report.findings.length + report.unsupported.length + report.evaluated.length,
           ).to.be.greaterThan(0);

@@ -1,6 +1,6 @@
 import { resolveAlias } from "./aliases";
 import { compareValues, evaluateValue, ExprContext } from "./expressions";
-import { PolicyResource } from "./project";
+import type { PolicyResource } from "./resources";
 import {
   EvalError,
   getKey,

@@ -38,4 +38,3 @@ export interface Projection {
   readonly resources: readonly PolicyResource[];
   readonly unprojected: readonly UnprojectedResource[];
 }
-

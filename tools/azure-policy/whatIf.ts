@@ -15,7 +15,7 @@ import {
   PolicyExport,
   UNASSIGNED,
 } from "./load";
-import { PlanResourceLike, PolicyResource, projectResources } from "./project";
+import type { PolicyResource, Projection } from "./resources";
 import { isObject, Json, show, UnknownValue, Unsupported } from "./values";
 
 /** One definition evaluated under one assignment (what a reviewer checks was considered). */
@@ -100,10 +100,10 @@ export interface WhatIfOptions {
 /** Loads the export files and evaluates them against the plan. Errors in files throw AzurePolicyInputError. */
 export function azurePolicyWhatIf(
   paths: readonly string[],
-  resources: readonly PlanResourceLike[],
+  projection: Projection,
   opts: WhatIfOptions,
 ): AzurePolicyReport {
-  return evaluateExport(loadPolicyExport(paths), resources, opts);
+  return evaluateExport(loadPolicyExport(paths), projection, opts);
 }
 
 const EXTENSION_TYPES = new Set([
@@ -114,11 +114,10 @@ const EXTENSION_TYPES = new Set([
 
 export function evaluateExport(
   exp: PolicyExport,
-  resources: readonly PlanResourceLike[],
+  projection: Projection,
   opts: WhatIfOptions,
 ): AzurePolicyReport {
   const units = evaluationUnits(exp);
-  const projection = projectResources(resources, opts.now);
   const all = projection.resources;
   const evaluated: AzurePolicyEvaluated[] = [];
   const findings: AzurePolicyFinding[] = [];

@@ -7,12 +7,12 @@
  *   --markdown <dir>  a checkout of github.com/maciejporebski/azure-policy-aliases (its `aliases/` tables,
  *                     produced by `Get-AzPolicyAlias -ListAvailable`)
  *
- *   npx ts-node --transpile-only tools/azure-policy/generateAliases.ts --markdown <checkout> --source "<what and when>"
+ *   npx ts-node --transpile-only tools/docs/generateAliases.ts --markdown <checkout> --source "<what and when>"
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { ALIAS_TYPES } from "./resourceTypes";
+import { ALIAS_TYPES } from "../plan/armTypes";
 
 export const ALIASES_FILE = path.resolve(
   __dirname,

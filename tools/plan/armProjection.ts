@@ -1,12 +1,8 @@
+import { isoInstant } from "../azure-policy/expressions";
+import type { PolicyResource, Projection, UnprojectedResource } from "../azure-policy/resources";
+import { getKey, isObject, Json, UnknownValue } from "../azure-policy/values";
 import { SECRET_PLACEHOLDER } from "../contract/plan";
-import { isoInstant } from "./expressions";
-import {
-  resourceTypeEntry,
-  ResourceTypeEntry,
-  sdkApiVersion,
-  topLevelFields,
-} from "./resourceTypes";
-import { getKey, isObject, Json, UnknownValue } from "./values";
+import { resourceTypeEntry, ResourceTypeEntry, sdkApiVersion, topLevelFields } from "./armTypes";
 
 /** The part of a planned resource the projection reads. */
 export interface PlanResourceLike {
@@ -14,41 +10,6 @@ export interface PlanResourceLike {
   readonly type: string;
   readonly inputs: Readonly<Record<string, unknown>>;
   readonly outputs?: Readonly<Record<string, unknown>>;
-}
-
-/** One resource as Azure Policy sees it. */
-export interface PolicyResource {
-  readonly urn: string;
-  /** The `type` field: `Microsoft.KeyVault/vaults`, or `Microsoft.KeyVault.Data/vaults/keys`. */
-  readonly type: string;
-  /** The ARM id (for a data-plane object: the ARM id of the key or secret that creates it). */
-  readonly id: string;
-  readonly name: string;
-  /** `vault/key` for child resources. */
-  readonly fullName: string;
-  readonly resourceGroup?: string;
-  /** The API version the provider calls for this type. */
-  readonly apiVersion?: string;
-  /** What Azure Policy reads at the PUT request: `location`, `tags`, `kind`, `sku`, `properties`. */
-  readonly request: Record<string, unknown>;
-  /**
-   * The resource after deployment: the request plus what Azure fills in from other resources of
-   * the plan (a vault's private endpoint connections). Audit-type effects judge this one.
-   */
-  readonly deployed: Record<string, unknown>;
-  readonly indexed: boolean;
-  readonly dataPlane: boolean;
-}
-
-/** A resource the projection cannot describe: policies cannot be judged on it. */
-export interface UnprojectedResource {
-  readonly urn: string;
-  readonly reason: string;
-}
-
-export interface Projection {
-  readonly resources: readonly PolicyResource[];
-  readonly unprojected: readonly UnprojectedResource[];
 }
 
 const SECRET_UNKNOWN = "a secret value, which the offline plan never reads";

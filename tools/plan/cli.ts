@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { projectResources } from "./armProjection";
 import { REPO_ROOT } from "../contract/repo";
 import * as path from "path";
 import { parseArgs } from "util";
@@ -105,7 +106,7 @@ export async function planStackRun(
   });
   // The organisation's own Azure Policy, judged on the same resources and day (a bad file exits 2).
   const azurePolicy = opts.azurePolicy?.length
-    ? azurePolicyWhatIf(opts.azurePolicy, run.resources, {
+    ? azurePolicyWhatIf(opts.azurePolicy, projectResources(run.resources, now), {
         now,
         subscriptionId: stackConfig.flat["azure-native:subscriptionId"],
       })
