@@ -86,8 +86,8 @@ export interface VaultKeysArgs {
 }
 
 /**
- * A vault's keys: one `keyvault.Key` per spec, serialized on the vault's write chain (DESIGN.md
- * contract 3), each with an expiry and a rotation policy that rotates and notifies before expiry.
+ * A vault's keys: one `keyvault.Key` per spec, serialized on the vault's write chain
+ * (docs/architecture.md, contract 3), each with an expiry and a rotation policy that rotates and notifies before expiry.
  * Exposes the versionless key URIs, which is what a customer-managed-key consumer is configured
  * with so that it follows rotation.
  */

@@ -38,7 +38,7 @@ export function secretAttributes(spec: ResolvedSecret): inputs.keyvault.SecretAt
 
 /**
  * One vault's secrets: one `keyvault.Secret` per spec, each after the vault's previous write
- * (DESIGN.md contract 3). A value change is an in-place update (a new Key Vault version under the
+ * (docs/architecture.md, contract 3). A value change is an in-place update (a new Key Vault version under the
  * same URN). A relative expiry is set at creation only: otherwise it would move on every
  * `pulumi up` because "now" moved. An explicit `expiresOn` is a plain input, so changing it (for
  * example with a rotation) updates the secret.

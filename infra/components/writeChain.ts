@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /**
- * The single ordered chain of ARM writes to one vault's children (DESIGN.md contract 3). Azure
+ * The single ordered chain of ARM writes to one vault's children (docs/architecture.md, contract 3). Azure
  * rejects concurrent writes of children of the same vault with `ConflictError`
  * (pulumi/pulumi-azure-native#1013, Azure/bicep#3113), so every key and secret of a vault depends
  * on the one registered before it. Different vaults keep separate chains and stay parallel.

@@ -15,7 +15,7 @@ export const vaultSerializedWrites: EstateStackPolicy = {
   severity: "medium",
   enforcementLevel: "mandatory",
   remediationSteps:
-    "Chain the vault's keys and secrets: give each one dependsOn the previous one (see DESIGN.md contract 3, pulumi/pulumi-azure-native#1013).",
+    "Chain the vault's keys and secrets: give each one dependsOn the previous one (see docs/architecture.md, contract 3, pulumi/pulumi-azure-native#1013).",
   controls: OWN_POLICY,
   validateStack: (args, report) => {
     const vaults = ofType(args.resources, TOKENS.vault);
