@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import type * as inputs from "@pulumi/azure-native/types/input";
+import { TOKENS } from "../azure/tokens";
 import type { ResolvedSecret } from "../model/types";
 import { aliasesFor } from "./aliases";
 import { VaultChildTarget } from "./writeChain";
@@ -112,7 +113,7 @@ export class VaultSecrets extends pulumi.ComponentResource {
         // It used to sit at the stack root: the alias keeps the generated value (a new
         // RandomPassword would generate, and deploy, a new one).
         aliases: spec.password?.formerly
-          ? [pulumi.createUrn(spec.password.formerly, "random:index/randomPassword:RandomPassword")]
+          ? [pulumi.createUrn(spec.password.formerly, TOKENS.randomPassword)]
           : [],
       },
     );

@@ -7,9 +7,9 @@ import { sameText } from "../lib/values";
 
 /** The usage-insights resource types this policy reads (azure-native v3 tokens). */
 export const INSIGHT_TOKENS = {
-  systemTopic: "azure-native:eventgrid:SystemTopic",
-  eventSubscription: "azure-native:eventgrid:SystemTopicEventSubscription",
-  scheduledQueryRule: "azure-native:monitor:ScheduledQueryRule",
+  systemTopic: TOKENS.systemTopic,
+  eventSubscription: TOKENS.systemTopicEventSubscription,
+  scheduledQueryRule: TOKENS.scheduledQueryRule,
 } as const;
 
 /** Event Grid's Key Vault expiry events (articles/event-grid/event-schema-key-vault.md). */

@@ -24,7 +24,7 @@ const configSchema = {
   },
 };
 
-const DNS_ZONE_GROUP = "azure-native:network:PrivateDnsZoneGroup";
+const DNS_ZONE_GROUP = TOKENS.privateDnsZoneGroup;
 
 /**
  * The ARM ids a resource references outside the stack: a value taken from another resource of the

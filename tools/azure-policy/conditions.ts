@@ -350,15 +350,21 @@ function isScalar(v: unknown): v is string | number | boolean {
   return typeof v === "string" || typeof v === "number" || typeof v === "boolean";
 }
 
-/** Equality as Azure's equals: case-insensitive strings, scalars compared as text ("true" = true). */
-export function looseEquals(a: unknown, b: unknown): boolean {
+/**
+ * Equality as a policy rule's `equals`/`notEquals`/`in`/`contains` conditions compare: case-insensitive
+ * strings, scalars compared as text ("true" = true), a missing value equal to null or "", object
+ * keys matched case-insensitively. (The template function `equals()` is stricter: `functionEquals`.)
+ */
+export function conditionEquals(a: unknown, b: unknown): boolean {
   if (a === undefined || a === null) return b === null || b === "" || b === undefined;
   if (isScalar(a) && isScalar(b)) return String(a).toLowerCase() === String(b).toLowerCase();
   if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((x, i) => looseEquals(x, b[i]));
+    return a.length === b.length && a.every((x, i) => conditionEquals(x, b[i]));
   if (isObject(a) && isObject(b)) {
     const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => looseEquals(a[k], getKey(b, k)));
+    return (
+      ka.length === Object.keys(b).length && ka.every((k) => conditionEquals(a[k], getKey(b, k)))
+    );
   }
   return false;
 }
@@ -399,9 +405,9 @@ export function applyOperator(op: Operator, actual: Value, expected: Value): boo
     throw new Unsupported(`the compared value is ${expected.reason}`);
   switch (op) {
     case "equals":
-      return looseEquals(actual, expected);
+      return conditionEquals(actual, expected);
     case "notEquals":
-      return !looseEquals(actual, expected);
+      return !conditionEquals(actual, expected);
     case "like":
     case "notLike": {
       const ok = likeRegex(text(expected, op)).test(text(actual, op));
@@ -419,7 +425,7 @@ export function applyOperator(op: Operator, actual: Value, expected: Value): boo
     case "contains":
     case "notContains": {
       let ok: boolean;
-      if (Array.isArray(actual)) ok = actual.some((x) => looseEquals(x, expected));
+      if (Array.isArray(actual)) ok = actual.some((x) => conditionEquals(x, expected));
       else ok = text(actual, op).toLowerCase().includes(text(expected, op).toLowerCase());
       return op === "contains" ? ok : !ok;
     }
@@ -428,7 +434,7 @@ export function applyOperator(op: Operator, actual: Value, expected: Value): boo
       if (!Array.isArray(expected)) throw new EvalError(`${op} needs an array`);
       if (Array.isArray(actual))
         throw new EvalError(`${op} compares one value, the field is an array`);
-      const ok = expected.some((x) => looseEquals(actual, x));
+      const ok = expected.some((x) => conditionEquals(actual, x));
       return op === "in" ? ok : !ok;
     }
     case "containsKey":

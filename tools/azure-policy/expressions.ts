@@ -213,7 +213,11 @@ export function parseInstant(v: unknown): Date | undefined {
   return isNaN(d.getTime()) ? undefined : d;
 }
 
-function looseEquals(a: Json | undefined, b: Json | undefined): boolean {
+/**
+ * Equality as the template functions `equals()` and `contains()` compare: case-insensitive strings,
+ * anything else exactly ("true" is not true). (Rule conditions are looser: `conditionEquals`.)
+ */
+function functionEquals(a: Json | undefined, b: Json | undefined): boolean {
   if (typeof a === "string" && typeof b === "string") return a.toLowerCase() === b.toLowerCase();
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -370,12 +374,12 @@ function call(node: Extract<Node, { kind: "call" }>, ctx: ExprContext): Value {
       const c = known(arg(0), "the container given to contains()");
       const x = known(arg(1), "the value given to contains()");
       if (typeof c === "string") return c.toLowerCase().includes(String(x).toLowerCase());
-      if (Array.isArray(c)) return c.some((e) => looseEquals(e, x));
+      if (Array.isArray(c)) return c.some((e) => functionEquals(e, x));
       if (isObject(c)) return getKey(c, String(x)) !== undefined;
       throw new EvalError("contains() expects a string, array or object");
     }
     case "equals":
-      return looseEquals(known(arg(0), "a value"), known(arg(1), "a value"));
+      return functionEquals(known(arg(0), "a value"), known(arg(1), "a value"));
     case "less":
     case "lessorequals":
     case "greater":

@@ -1,8 +1,8 @@
 import {
+  conditionEquals,
   evaluateCondition,
   exprContext,
   fieldValue,
-  looseEquals,
   Outcome,
   Scope,
 } from "./conditions";
@@ -568,7 +568,7 @@ function modifyChanges(
     if (operation === "add" && now !== undefined) continue;
     if (operation !== "add" && operation !== "addorreplace")
       return { reason: `the Modify operation ${String(op.operation)}` };
-    if (!looseEquals(now, value))
+    if (!conditionEquals(now, value))
       changes.push(`set ${field} to ${show(value)} (now ${show(now as Json)})`);
   }
   if (changes.length === 0) return { changesNeeded: false, condition };
@@ -592,7 +592,7 @@ function appendChanges(
     if (value instanceof UnknownValue) return { reason: `an Append value is ${value.reason}` };
     const now = currentValue(field, scope);
     if (field.endsWith("[*]")) changes.push(`append ${show(value)} to ${field}`);
-    else if (!looseEquals(now, value))
+    else if (!conditionEquals(now, value))
       changes.push(`set ${field} to ${show(value)} (now ${show(now as Json)})`);
   }
   if (changes.length === 0) return { changesNeeded: false, condition };

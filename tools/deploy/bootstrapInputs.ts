@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ROLES } from "../../infra/azure/roles";
+import { TOKENS } from "../../infra/azure/tokens";
 import { REPO_ROOT } from "../contract/repo";
 import { planStack } from "../plan/cli";
 import type { PlanReport, ReportResource } from "../contract/plan";
@@ -54,7 +55,7 @@ export interface StackFacts {
   readonly importFile: string;
 }
 
-const RESOURCE_GROUP_TYPE = "azure-native:resources:ResourceGroup";
+const RESOURCE_GROUP_TYPE: string = TOKENS.resourceGroup;
 /** ARM resource types the deploy identity only links to; each needs the network-join role there. */
 const JOINABLE = [
   /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i,

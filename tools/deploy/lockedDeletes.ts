@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import { parseArgs } from "util";
+import { TOKENS } from "../../infra/azure/tokens";
 import { UNLOCK_SCOPE_INPUT } from "../contract/unlock";
 
 /**
@@ -22,7 +23,7 @@ import { UNLOCK_SCOPE_INPUT } from "../contract/unlock";
  *   npm run --silent locked-deletes -- --preview preview.json --state state.json
  */
 
-const LOCK = "azure-native:authorization:ManagementLockByScope";
+const LOCK: string = TOKENS.lock;
 
 export interface LockedDeletes {
   /** The locks to lift: each CanNotDelete lock of the stack that covers one of `targets`. */

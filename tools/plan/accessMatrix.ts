@@ -1,6 +1,7 @@
 import { MANAGED_HSM_ADMINISTRATOR } from "../../infra/azure/accessRules";
 import { decodeReleasePolicy } from "../../infra/azure/releasePolicy";
 import { roleById } from "../../infra/azure/roles";
+import { TOKENS } from "../../infra/azure/tokens";
 import type { ResolvedGrant } from "../../infra/model/types";
 import { PlannedResource } from "../contract/plan";
 import type { AccessEntry } from "../contract/plan";
@@ -20,8 +21,8 @@ export interface AccessRow extends AccessEntry {
   readonly notes: readonly string[];
 }
 
-const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
-const KEY_STORES = new Set(["azure-native:keyvault:Vault", "azure-native:keyvault:ManagedHsm"]);
+const ROLE_ASSIGNMENT: string = TOKENS.roleAssignment;
+const KEY_STORES = new Set<string>([TOKENS.vault, TOKENS.managedHsm]);
 const UNKNOWN = "(unknown)";
 
 /** What the matrix reads of a resolved vault (`ResolvedVault`). */

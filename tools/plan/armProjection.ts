@@ -1,6 +1,7 @@
 import { isoInstant } from "../azure-policy/expressions";
 import type { PolicyResource, Projection, UnprojectedResource } from "../azure-policy/resources";
 import { getKey, isObject, Json, UnknownValue } from "../azure-policy/values";
+import { TOKEN_PREFIX } from "../../infra/azure/tokens";
 import { SECRET_PLACEHOLDER } from "../contract/plan";
 import { resourceTypeEntry, ResourceTypeEntry, sdkApiVersion, topLevelFields } from "./armTypes";
 
@@ -19,7 +20,7 @@ export function projectResources(resources: readonly PlanResourceLike[], now: Da
   const out: PolicyResource[] = [];
   const unprojected: UnprojectedResource[] = [];
   for (const r of resources) {
-    if (!r.type.startsWith("azure-native:")) continue;
+    if (!r.type.startsWith(TOKEN_PREFIX.azureNative)) continue;
     const entry = resourceTypeEntry(r.type);
     const id = typeof r.outputs?.id === "string" ? r.outputs.id : undefined;
     if (!entry || !id) {
@@ -69,7 +70,7 @@ function armBody(
   entry: ResourceTypeEntry,
   inputs: Readonly<Record<string, unknown>>,
 ): Record<string, unknown> {
-  const clean = redact(inputs) as Record<string, unknown>;
+  const clean = placeholdersToUnknowns(inputs) as Record<string, unknown>;
   const body: Record<string, unknown> = {};
   const top = new Set(["location", "tags", ...topLevelFields(entry)]);
   for (const k of top) if (clean[k] !== undefined) body[k] = clean[k];
@@ -118,10 +119,11 @@ function renameAt(obj: Record<string, unknown>, path: readonly string[], to: str
 }
 
 /** Secret placeholders become unknown values: a policy that reads one is reported, never passed. */
-function redact(v: unknown): unknown {
+function placeholdersToUnknowns(v: unknown): unknown {
   if (v === SECRET_PLACEHOLDER) return new UnknownValue(SECRET_UNKNOWN);
-  if (Array.isArray(v)) return v.map(redact);
-  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redact(x)]));
+  if (Array.isArray(v)) return v.map(placeholdersToUnknowns);
+  if (isObject(v))
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, placeholdersToUnknowns(x)]));
   return v;
 }
 

@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { TOKENS } from "../../infra/azure/tokens";
 
 /**
  * How each azure-native resource type this program creates appears to Azure Policy. Adding a type
@@ -43,14 +44,14 @@ const DEFAULT_TOP_LEVEL = ["kind", "sku", "identity"];
 
 export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
   {
-    token: "azure-native:resources:ResourceGroup",
+    token: TOKENS.resourceGroup,
     armType: "Microsoft.Resources/subscriptions/resourceGroups",
     sdkModule: "resources/resourceGroup",
     indexed: false,
     urlInputs: ["resourceGroupName"],
   },
   {
-    token: "azure-native:keyvault:Vault",
+    token: TOKENS.vault,
     armType: "Microsoft.KeyVault/vaults",
     sdkModule: "keyvault/vault",
     indexed: true,
@@ -58,7 +59,7 @@ export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
     nestedProperties: true,
   },
   {
-    token: "azure-native:keyvault:ManagedHsm",
+    token: TOKENS.managedHsm,
     armType: "Microsoft.KeyVault/managedHSMs",
     sdkModule: "keyvault/managedHsm",
     indexed: true,
@@ -66,7 +67,7 @@ export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
     nestedProperties: true,
   },
   {
-    token: "azure-native:keyvault:Key",
+    token: TOKENS.key,
     armType: "Microsoft.KeyVault/vaults/keys",
     sdkModule: "keyvault/key",
     indexed: false,
@@ -78,7 +79,7 @@ export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
     dataPlane: "keys",
   },
   {
-    token: "azure-native:keyvault:Secret",
+    token: TOKENS.secret,
     armType: "Microsoft.KeyVault/vaults/secrets",
     sdkModule: "keyvault/secret",
     indexed: false,
@@ -90,21 +91,21 @@ export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
     dataPlane: "secrets",
   },
   {
-    token: "azure-native:storage:StorageAccount",
+    token: TOKENS.storageAccount,
     armType: "Microsoft.Storage/storageAccounts",
     sdkModule: "storage/storageAccount",
     indexed: true,
     urlInputs: ["resourceGroupName", "accountName"],
   },
   {
-    token: "azure-native:storage:ManagementPolicy",
+    token: TOKENS.storageManagementPolicy,
     armType: "Microsoft.Storage/storageAccounts/managementPolicies",
     sdkModule: "storage/managementPolicy",
     indexed: false,
     urlInputs: ["resourceGroupName", "accountName", "managementPolicyName"],
   },
   {
-    token: "azure-native:operationalinsights:Workspace",
+    token: TOKENS.workspace,
     armType: "Microsoft.OperationalInsights/workspaces",
     sdkModule: "operationalinsights/workspace",
     indexed: true,
@@ -113,7 +114,7 @@ export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
     topLevel: ["identity"],
   },
   {
-    token: "azure-native:operationalinsights:SavedSearch",
+    token: TOKENS.savedSearch,
     armType: "Microsoft.OperationalInsights/workspaces/savedSearches",
     sdkModule: "operationalinsights/savedSearch",
     indexed: false,
@@ -121,35 +122,35 @@ export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
     topLevel: ["etag"],
   },
   {
-    token: "azure-native:monitor:DiagnosticSetting",
+    token: TOKENS.diagnosticSetting,
     armType: "Microsoft.Insights/diagnosticSettings",
     sdkModule: "monitor/diagnosticSetting",
     indexed: false,
     urlInputs: ["resourceUri", "name"],
   },
   {
-    token: "azure-native:monitor:ActionGroup",
+    token: TOKENS.actionGroup,
     armType: "Microsoft.Insights/actionGroups",
     sdkModule: "monitor/actionGroup",
     indexed: true,
     urlInputs: ["resourceGroupName", "actionGroupName"],
   },
   {
-    token: "azure-native:monitor:ScheduledQueryRule",
+    token: TOKENS.scheduledQueryRule,
     armType: "Microsoft.Insights/scheduledQueryRules",
     sdkModule: "monitor/scheduledQueryRule",
     indexed: true,
     urlInputs: ["resourceGroupName", "ruleName"],
   },
   {
-    token: "azure-native:authorization:ManagementLockByScope",
+    token: TOKENS.lock,
     armType: "Microsoft.Authorization/locks",
     sdkModule: "authorization/managementLockByScope",
     indexed: false,
     urlInputs: ["scope", "lockName"],
   },
   {
-    token: "azure-native:authorization:RoleAssignment",
+    token: TOKENS.roleAssignment,
     armType: "Microsoft.Authorization/roleAssignments",
     sdkModule: "authorization/roleAssignment",
     indexed: false,
@@ -158,7 +159,7 @@ export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
     keepInProperties: ["scope"],
   },
   {
-    token: "azure-native:network:PrivateEndpoint",
+    token: TOKENS.privateEndpoint,
     armType: "Microsoft.Network/privateEndpoints",
     sdkModule: "network/privateEndpoint",
     indexed: true,
@@ -170,7 +171,7 @@ export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
     ],
   },
   {
-    token: "azure-native:network:PrivateDnsZoneGroup",
+    token: TOKENS.privateDnsZoneGroup,
     armType: "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
     sdkModule: "network/privateDnsZoneGroup",
     indexed: false,
@@ -178,21 +179,21 @@ export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
     unflatten: [{ array: "privateDnsZoneConfigs", keep: ["id", "name"] }],
   },
   {
-    token: "azure-native:eventgrid:SystemTopic",
+    token: TOKENS.systemTopic,
     armType: "Microsoft.EventGrid/systemTopics",
     sdkModule: "eventgrid/systemTopic",
     indexed: true,
     urlInputs: ["resourceGroupName", "systemTopicName"],
   },
   {
-    token: "azure-native:eventgrid:SystemTopicEventSubscription",
+    token: TOKENS.systemTopicEventSubscription,
     armType: "Microsoft.EventGrid/systemTopics/eventSubscriptions",
     sdkModule: "eventgrid/systemTopicEventSubscription",
     indexed: false,
     urlInputs: ["resourceGroupName", "systemTopicName", "eventSubscriptionName"],
   },
   {
-    token: "azure-native:applicationinsights:Workbook",
+    token: TOKENS.workbook,
     armType: "Microsoft.Insights/workbooks",
     sdkModule: "applicationinsights/workbook",
     indexed: true,

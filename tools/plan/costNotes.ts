@@ -1,3 +1,4 @@
+import { TOKENS } from "../../infra/azure/tokens";
 import type { CostNote, PlannedResource } from "../contract/plan";
 
 export type { CostNote };
@@ -10,12 +11,6 @@ export type { CostNote };
 
 /** What the cost notes need of a planned resource (the plan's and the report's shape both fit). */
 type Resource = Pick<PlannedResource, "urn" | "type" | "name" | "inputs">;
-
-const TYPES = {
-  managedHsm: "azure-native:keyvault:ManagedHsm",
-  vault: "azure-native:keyvault:Vault",
-  key: "azure-native:keyvault:Key",
-} as const;
 
 const daysOf = (duration: unknown): number | undefined => {
   const m = typeof duration === "string" ? /^P(\d+)D$/.exec(duration) : null;
@@ -56,7 +51,7 @@ function isHsmKey(key: Resource): boolean {
 /** The plan's cost notes: each Managed HSM pool, then each vault's HSM-protected keys. */
 export function costNotes(resources: readonly Resource[]): CostNote[] {
   const notes: CostNote[] = [];
-  for (const pool of resources.filter((r) => r.type === TYPES.managedHsm)) {
+  for (const pool of resources.filter((r) => r.type === TOKENS.managedHsm)) {
     const sku = (pool.inputs.sku as { name?: unknown } | undefined)?.name ?? "Standard_B1";
     notes.push({
       kind: "managed-hsm-hourly",
@@ -66,12 +61,14 @@ export function costNotes(resources: readonly Resource[]): CostNote[] {
     });
   }
   const byVault = new Map<string, Resource[]>();
-  for (const key of resources.filter((r) => r.type === TYPES.key && isHsmKey(r))) {
+  for (const key of resources.filter((r) => r.type === TOKENS.key && isHsmKey(r))) {
     const vault = String(key.inputs.vaultName ?? "");
     byVault.set(vault, [...(byVault.get(vault) ?? []), key]);
   }
   for (const [vaultName, keys] of byVault) {
-    const vault = resources.find((r) => r.type === TYPES.vault && r.inputs.vaultName === vaultName);
+    const vault = resources.find(
+      (r) => r.type === TOKENS.vault && r.inputs.vaultName === vaultName,
+    );
     const each = keys.map((k) => {
       const period = rotationPeriodDays(k);
       const name = String(k.inputs.keyName ?? k.name);

@@ -1,5 +1,11 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { INVOKE_TOKENS, TOKENS } from "../../infra/azure/tokens";
+import {
+  defaultResourceGroupName,
+  storageAccountName,
+  workspaceName,
+} from "../../infra/model/names";
 import { SECRET_PLACEHOLDER } from "../contract/plan";
 
 /**
@@ -83,14 +89,14 @@ type Emulation = (
 
 /** Per type: the ARM id and computed outputs Azure would return. */
 const EMULATIONS: Record<string, Emulation> = {
-  "azure-native:resources:ResourceGroup": ({ inputs, name }) => {
+  [TOKENS.resourceGroup]: ({ inputs, name }) => {
     const rg = str(inputs, "resourceGroupName") ?? name;
     return {
       id: `/subscriptions/${EMULATED_SUBSCRIPTION}/resourceGroups/${rg}`,
       state: { name: rg },
     };
   },
-  "azure-native:keyvault:Vault": ({ inputs, name }) => {
+  [TOKENS.vault]: ({ inputs, name }) => {
     const vault = str(inputs, "vaultName") ?? name;
     const props = (inputs.properties ?? {}) as Record<string, unknown>;
     return {
@@ -101,7 +107,7 @@ const EMULATIONS: Record<string, Emulation> = {
       },
     };
   },
-  "azure-native:keyvault:ManagedHsm": ({ inputs, name }) => {
+  [TOKENS.managedHsm]: ({ inputs, name }) => {
     const pool = str(inputs, "name") ?? name;
     const props = (inputs.properties ?? {}) as Record<string, unknown>;
     return {
@@ -112,7 +118,7 @@ const EMULATIONS: Record<string, Emulation> = {
       },
     };
   },
-  "azure-native:keyvault:Key": ({ inputs, name }, stack) => {
+  [TOKENS.key]: ({ inputs, name }, stack) => {
     const vault = str(inputs, "vaultName") ?? "unknown-vault";
     const key = str(inputs, "keyName") ?? name;
     const base = `https://${vault}.vault.azure.net/keys/${key}`;
@@ -125,7 +131,7 @@ const EMULATIONS: Record<string, Emulation> = {
       },
     };
   },
-  "azure-native:keyvault:Secret": ({ inputs, name }, stack) => {
+  [TOKENS.secret]: ({ inputs, name }, stack) => {
     const vault = str(inputs, "vaultName") ?? "unknown-vault";
     const secret = str(inputs, "secretName") ?? name;
     const base = `https://${vault}.vault.azure.net/secrets/${secret}`;
@@ -146,7 +152,7 @@ const EMULATIONS: Record<string, Emulation> = {
       state: { name: secret, properties: secretInput ? pulumi.secret(properties) : properties },
     };
   },
-  "azure-native:storage:StorageAccount": ({ inputs, name }) => {
+  [TOKENS.storageAccount]: ({ inputs, name }) => {
     const account = str(inputs, "accountName") ?? name;
     return {
       id: `${rgScope(inputs)}/providers/Microsoft.Storage/storageAccounts/${account}`,
@@ -156,30 +162,30 @@ const EMULATIONS: Record<string, Emulation> = {
       },
     };
   },
-  "azure-native:storage:ManagementPolicy": ({ inputs }) => ({
+  [TOKENS.storageManagementPolicy]: ({ inputs }) => ({
     id: `${rgScope(inputs)}/providers/Microsoft.Storage/storageAccounts/${str(inputs, "accountName")}/managementPolicies/default`,
     state: { name: "default" },
   }),
-  "azure-native:operationalinsights:Workspace": ({ inputs, name }, stack) => {
+  [TOKENS.workspace]: ({ inputs, name }, stack) => {
     const ws = str(inputs, "workspaceName") ?? name;
     return {
       id: `${rgScope(inputs)}/providers/Microsoft.OperationalInsights/workspaces/${ws}`,
       state: { name: ws, customerId: guidFrom(`${stack}/${ws}`) },
     };
   },
-  "azure-native:monitor:DiagnosticSetting": ({ inputs, name }) => ({
+  [TOKENS.diagnosticSetting]: ({ inputs, name }) => ({
     id: `${str(inputs, "resourceUri")}/providers/Microsoft.Insights/diagnosticSettings/${str(inputs, "name") ?? name}`,
     state: { name: str(inputs, "name") ?? name },
   }),
-  "azure-native:authorization:ManagementLockByScope": ({ inputs, name }) => ({
+  [TOKENS.lock]: ({ inputs, name }) => ({
     id: `${str(inputs, "scope")}/providers/Microsoft.Authorization/locks/${str(inputs, "lockName") ?? name}`,
     state: { name: str(inputs, "lockName") ?? name },
   }),
-  "azure-native:authorization:RoleAssignment": ({ inputs, name }) => ({
+  [TOKENS.roleAssignment]: ({ inputs, name }) => ({
     id: `${str(inputs, "scope")}/providers/Microsoft.Authorization/roleAssignments/${str(inputs, "roleAssignmentName") ?? name}`,
     state: { name: str(inputs, "roleAssignmentName") ?? name },
   }),
-  "azure-native:network:PrivateEndpoint": ({ inputs, name }, stack) => {
+  [TOKENS.privateEndpoint]: ({ inputs, name }, stack) => {
     const pe = str(inputs, "privateEndpointName") ?? name;
     // The address Azure allocates from the subnet: the static one asked for, or a deterministic
     // one in 10.0.0.0/8 (the emulation knows no subnet ranges). Reported, like Azure does, in the
@@ -216,39 +222,39 @@ const EMULATIONS: Record<string, Emulation> = {
       },
     };
   },
-  "azure-native:network:PrivateDnsZoneGroup": ({ inputs, name }) => ({
+  [TOKENS.privateDnsZoneGroup]: ({ inputs, name }) => ({
     id: `${rgScope(inputs)}/providers/Microsoft.Network/privateEndpoints/${str(inputs, "privateEndpointName")}/privateDnsZoneGroups/${str(inputs, "privateDnsZoneGroupName") ?? name}`,
     state: { name: str(inputs, "privateDnsZoneGroupName") ?? name },
   }),
   // Usage insights (infra/components/insights.ts, expiryEvents.ts).
-  "azure-native:operationalinsights:SavedSearch": ({ inputs, name }) => ({
+  [TOKENS.savedSearch]: ({ inputs, name }) => ({
     id: `${rgScope(inputs)}/providers/Microsoft.OperationalInsights/workspaces/${str(inputs, "workspaceName")}/savedSearches/${str(inputs, "savedSearchId") ?? name}`,
     state: { name: str(inputs, "savedSearchId") ?? name },
   }),
-  "azure-native:monitor:ActionGroup": ({ inputs, name }) => ({
+  [TOKENS.actionGroup]: ({ inputs, name }) => ({
     id: `${rgScope(inputs)}/providers/Microsoft.Insights/actionGroups/${str(inputs, "actionGroupName") ?? name}`,
     state: { name: str(inputs, "actionGroupName") ?? name },
   }),
-  "azure-native:monitor:ScheduledQueryRule": ({ inputs, name }) => ({
+  [TOKENS.scheduledQueryRule]: ({ inputs, name }) => ({
     id: `${rgScope(inputs)}/providers/Microsoft.Insights/scheduledQueryRules/${str(inputs, "ruleName") ?? name}`,
     state: { name: str(inputs, "ruleName") ?? name },
   }),
-  "azure-native:eventgrid:SystemTopic": ({ inputs, name }, stack) => {
+  [TOKENS.systemTopic]: ({ inputs, name }, stack) => {
     const topic = str(inputs, "systemTopicName") ?? name;
     return {
       id: `${rgScope(inputs)}/providers/Microsoft.EventGrid/systemTopics/${topic}`,
       state: { name: topic, metricResourceId: guidFrom(`${stack}/${topic}`) },
     };
   },
-  "azure-native:eventgrid:SystemTopicEventSubscription": ({ inputs, name }) => ({
+  [TOKENS.systemTopicEventSubscription]: ({ inputs, name }) => ({
     id: `${rgScope(inputs)}/providers/Microsoft.EventGrid/systemTopics/${str(inputs, "systemTopicName")}/eventSubscriptions/${str(inputs, "eventSubscriptionName") ?? name}`,
     state: { name: str(inputs, "eventSubscriptionName") ?? name },
   }),
-  "azure-native:applicationinsights:Workbook": ({ inputs, name }) => ({
+  [TOKENS.workbook]: ({ inputs, name }) => ({
     id: `${rgScope(inputs)}/providers/Microsoft.Insights/workbooks/${str(inputs, "resourceName") ?? name}`,
     state: { name: str(inputs, "resourceName") ?? name },
   }),
-  "random:index/randomString:RandomString": ({ inputs, name }, stack, identity) => {
+  [TOKENS.randomString]: ({ inputs, name }, stack, identity) => {
     const length = typeof inputs.length === "number" ? inputs.length : 8;
     const alphabet =
       (inputs.lower === false ? "" : "abcdefghijklmnopqrstuvwxyz") +
@@ -260,7 +266,7 @@ const EMULATIONS: Record<string, Emulation> = {
     };
   },
   // A generated secret is never generated offline: the plan only needs to know it is secret.
-  "random:index/randomPassword:RandomPassword": ({ name }) => ({
+  [TOKENS.randomPassword]: ({ name }) => ({
     id: name,
     state: {
       result: pulumi.secret(SECRET_PLACEHOLDER),
@@ -271,7 +277,7 @@ const EMULATIONS: Record<string, Emulation> = {
 
 /** Invokes the program may call, with the values the emulated deploying identity has. */
 const CALLS: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> = {
-  "azure-native:authorization:getClientConfig": () => ({
+  [INVOKE_TOKENS.getClientConfig]: () => ({
     clientId: "22222222-2222-2222-2222-222222222222",
     objectId: "33333333-3333-3333-3333-333333333333",
     subscriptionId: EMULATED_SUBSCRIPTION,
@@ -286,10 +292,14 @@ const CALLS: Record<string, (inputs: Record<string, unknown>) => Record<string, 
  */
 export function platformStackOutputs(stack: string): Record<string, string> {
   const short = stack.split("/").pop() ?? stack;
-  const rg = `/subscriptions/${EMULATED_SUBSCRIPTION}/resourceGroups/rg-kv-${short}`;
-  const account = `stkvaudit${short.toLowerCase().replace(/[^a-z0-9]/g, "")}`.slice(0, 24);
+  const rg = `/subscriptions/${EMULATED_SUBSCRIPTION}/resourceGroups/${defaultResourceGroupName(short)}`;
+  // Storage account names are 3-24 lower-case letters and digits, so the stack's name is cut down.
+  const account = storageAccountName(short.toLowerCase().replace(/[^a-z0-9]/g, ""), "").slice(
+    0,
+    24,
+  );
   return {
-    logAnalyticsWorkspaceId: `${rg}/providers/Microsoft.OperationalInsights/workspaces/log-kv-audit-${short}`,
+    logAnalyticsWorkspaceId: `${rg}/providers/Microsoft.OperationalInsights/workspaces/${workspaceName(short)}`,
     auditStorageAccountId: `${rg}/providers/Microsoft.Storage/storageAccounts/${account}`,
   };
 }

@@ -1,3 +1,4 @@
+import { TOKENS } from "../../infra/azure/tokens";
 import { policies } from "../../policies/pack";
 import {
   AzurePolicyReport,
@@ -17,7 +18,7 @@ import {
 import { renderDiagram } from "../review/diagram";
 import { mandatoryRisks, renderChangesConsole, renderChangesMarkdown } from "../review/render";
 
-const VAULT_TYPES = new Set(["azure-native:keyvault:Vault", "azure-native:keyvault:ManagedHsm"]);
+const VAULT_TYPES = new Set<string>([TOKENS.vault, TOKENS.managedHsm]);
 
 export function buildReport(args: {
   project: string;

@@ -1,3 +1,4 @@
+import { TOKENS } from "../../infra/azure/tokens";
 import type { PolicyViolation } from "../contract/plan";
 import type { PlanReport, ReportResource } from "../contract/plan";
 import { allLeaves, coveredBy, diffLeaves } from "./paths";
@@ -11,7 +12,6 @@ import {
   lockedScopeRisk,
   protectedRisk,
   retainedRisk,
-  TYPES,
 } from "./risks";
 import {
   AccessRecord,
@@ -184,7 +184,7 @@ function reviewContext(base: PlanReport, next: PlanReport): ReviewContext {
   const lockKey = (r: ReportResource) =>
     `${String(r.inputs.scope).toLowerCase()}|${String(r.inputs.lockName)}`;
   const isLock = (r: ReportResource) =>
-    r.type === TYPES.lock && (r.inputs.level === "CanNotDelete" || r.inputs.level === "ReadOnly");
+    r.type === TOKENS.lock && (r.inputs.level === "CanNotDelete" || r.inputs.level === "ReadOnly");
   const nextLocks = new Set(next.resources.filter(isLock).map(lockKey));
   const locks = base.resources
     .filter((r) => isLock(r) && typeof r.inputs.scope === "string")
@@ -197,7 +197,7 @@ function reviewContext(base: PlanReport, next: PlanReport): ReviewContext {
     }));
   const vaults = new Map(
     base.resources
-      .filter((r) => r.type === TYPES.vault && typeof r.inputs.vaultName === "string")
+      .filter((r) => r.type === TOKENS.vault && typeof r.inputs.vaultName === "string")
       .map((r) => [r.inputs.vaultName as string, r]),
   );
   return { environment: next.environment, locks, vaults };
@@ -206,9 +206,12 @@ function reviewContext(base: PlanReport, next: PlanReport): ReviewContext {
 function createChange(n: ReportResource): ResourceChange {
   const notes: string[] = [];
   const props = n.inputs.properties as Record<string, unknown> | undefined;
-  if ((n.type === TYPES.vault || n.type === TYPES.managedHsm) && props?.createMode === "recover") {
+  if (
+    (n.type === TOKENS.vault || n.type === TOKENS.managedHsm) &&
+    props?.createMode === "recover"
+  ) {
     notes.push(
-      `Recovers the soft-deleted ${n.type === TYPES.vault ? "vault" : "Managed HSM"} \`${String(n.inputs.vaultName ?? n.inputs.name)}\` with its contents (createMode: recover); the deploy fails if no deleted one of that name exists in the location.`,
+      `Recovers the soft-deleted ${n.type === TOKENS.vault ? "vault" : "Managed HSM"} \`${String(n.inputs.vaultName ?? n.inputs.name)}\` with its contents (createMode: recover); the deploy fails if no deleted one of that name exists in the location.`,
     );
   }
   return {
@@ -295,12 +298,12 @@ function leavingRisks(b: ReportResource, ctx: ReviewContext): Risk[] {
     const under = id !== "" && (id === scope || id.startsWith(`${scope}/`));
     // A delete the lock's own removal precedes (its vault) never meets the lock.
     const after = !l.remains && l.dependsOn.includes(b.urn);
-    return b.type !== TYPES.lock && !dataPlaneDelete(b.type) && under && !after;
+    return b.type !== TOKENS.lock && !dataPlaneDelete(b.type) && under && !after;
   });
   if (lock) risks.push(lockedScopeRisk(b.type, lock, ctx.environment));
   const loss = dataLossRisk(b.type, ctx.environment);
   if (loss) risks.push(loss);
-  if (b.type === TYPES.key || b.type === TYPES.secret) {
+  if (b.type === TOKENS.key || b.type === TOKENS.secret) {
     const vault = ctx.vaults.get(String(b.inputs.vaultName));
     const props = vault?.inputs.properties as
       { publicNetworkAccess?: unknown; networkAcls?: { defaultAction?: unknown } } | undefined;
@@ -319,7 +322,7 @@ function leavingRisks(b: ReportResource, ctx: ReviewContext): Risk[] {
  * resources": locks apply to management-plane operations, not data-plane ones).
  */
 function dataPlaneDelete(type: string): boolean {
-  return type === TYPES.key || type === TYPES.secret;
+  return type === TOKENS.key || type === TOKENS.secret;
 }
 
 const SECONDS_PER_DAY = 86_400;
@@ -330,7 +333,7 @@ const SECONDS_PER_DAY = 86_400;
  * ignores that path after creation, and the engine would not touch it: it is not a change.
  */
 function isDateDrift(type: string, d: PropertyChange): boolean {
-  if (type !== TYPES.key && type !== TYPES.secret) return false;
+  if (type !== TOKENS.key && type !== TOKENS.secret) return false;
   if (!d.path.endsWith("attributes.expires")) return false;
   const midnight = (v: unknown) => typeof v === "number" && v % SECONDS_PER_DAY === 0;
   return midnight(d.before) && midnight(d.after);

@@ -1,5 +1,5 @@
 import type { AccessEntry, PlanReport, ReportResource } from "../contract/plan";
-import { TYPES } from "./risks";
+import { TOKENS } from "../../infra/azure/tokens";
 
 /**
  * A Mermaid flowchart of the estate, as GitHub renders it in the Markdown review page: the audit
@@ -22,13 +22,13 @@ export function renderDiagram(report: PlanReport): string[] {
 
   // Sinks: the estate's own, then any existing one a diagnostic setting names by ARM id.
   const sinkLabel = new Map<string, string>();
-  for (const w of of(TYPES.workspace)) {
+  for (const w of of(TOKENS.workspace)) {
     sinkLabel.set(idOf(w), `Log Analytics ${String(w.inputs.workspaceName ?? w.name)}`);
   }
-  for (const s of of(TYPES.storageAccount)) {
+  for (const s of of(TOKENS.storageAccount)) {
     sinkLabel.set(idOf(s), `Storage archive ${String(s.inputs.accountName ?? s.name)}`);
   }
-  const settings = of(TYPES.diagnosticSetting);
+  const settings = of(TOKENS.diagnosticSetting);
   for (const d of settings) {
     for (const k of ["workspaceId", "storageAccountId", "eventHubAuthorizationRuleId"]) {
       const v = d.inputs[k];
@@ -46,12 +46,12 @@ export function renderDiagram(report: PlanReport): string[] {
     lines.push("  end");
   }
 
-  const stores = [...of(TYPES.vault), ...of(TYPES.managedHsm)];
+  const stores = [...of(TOKENS.vault), ...of(TOKENS.managedHsm)];
   const byPhysical = new Map<string, ReportResource>();
   for (const v of stores) {
     const physical = String(v.inputs.vaultName ?? v.inputs.name ?? v.name);
     byPhysical.set(physical, v);
-    const kind = v.type === TYPES.vault ? "vault" : "Managed HSM";
+    const kind = v.type === TOKENS.vault ? "vault" : "Managed HSM";
     lines.push(`  ${node(idOf(v))}["${text(`${kind} ${v.name}`)}<br/>${text(physical)}"]`);
   }
   for (const d of settings) {
@@ -69,8 +69,8 @@ export function renderDiagram(report: PlanReport): string[] {
   const scopeNode = new Map<string, string>();
   for (const v of stores) scopeNode.set(`${v.name}|vault`, node(idOf(v)));
   for (const [type, kind, nameInput] of [
-    [TYPES.key, "key", "keyName"],
-    [TYPES.secret, "secret", "secretName"],
+    [TOKENS.key, "key", "keyName"],
+    [TOKENS.secret, "secret", "secretName"],
   ] as const) {
     for (const r of of(type)) {
       const vault = byPhysical.get(String(r.inputs.vaultName));

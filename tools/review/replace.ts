@@ -1,3 +1,4 @@
+import { TOKENS } from "../../infra/azure/tokens";
 import { matchesPath } from "./paths";
 
 /**
@@ -26,62 +27,62 @@ const PATH_PARAMS = "URL path parameters of the PUT (azure-native gen: path para
 const LOCATION = "`location` is x-ms-mutability create/read (gen/properties.go)";
 
 export const REPLACE_PROPERTIES: Readonly<Record<string, ReplaceRule>> = {
-  "azure-native:resources:ResourceGroup": {
+  [TOKENS.resourceGroup]: {
     paths: ["resourceGroupName", "location"],
     source: `${PATH_PARAMS}; location: gen/replacement.go forceNewMap`,
   },
-  "azure-native:keyvault:Vault": {
+  [TOKENS.vault]: {
     paths: ["resourceGroupName", "vaultName", "location"],
     source: `${PATH_PARAMS}; ${LOCATION} (Microsoft.KeyVault keyvault.json)`,
   },
-  "azure-native:keyvault:ManagedHsm": {
+  [TOKENS.managedHsm]: {
     paths: ["resourceGroupName", "name", "location"],
     source: `${PATH_PARAMS}; ${LOCATION} (Microsoft.KeyVault managedHsm.json, ManagedHsmResource)`,
   },
-  "azure-native:keyvault:Key": {
+  [TOKENS.key]: {
     paths: ["resourceGroupName", "vaultName", "keyName"],
     source: PATH_PARAMS,
   },
-  "azure-native:keyvault:Secret": {
+  [TOKENS.secret]: {
     paths: ["resourceGroupName", "vaultName", "secretName"],
     source: PATH_PARAMS,
   },
-  "azure-native:authorization:RoleAssignment": {
+  [TOKENS.roleAssignment]: {
     paths: ["scope", "roleAssignmentName", "principalId"],
     source: `${PATH_PARAMS}; principalId and scope: gen/replacement.go forceNewMap`,
   },
-  "azure-native:authorization:ManagementLockByScope": {
+  [TOKENS.lock]: {
     paths: ["scope", "lockName"],
     source: PATH_PARAMS,
   },
-  "azure-native:monitor:DiagnosticSetting": {
+  [TOKENS.diagnosticSetting]: {
     paths: ["resourceUri", "name"],
     source: PATH_PARAMS,
   },
-  "azure-native:network:PrivateEndpoint": {
+  [TOKENS.privateEndpoint]: {
     paths: ["resourceGroupName", "privateEndpointName", "location", "subnet"],
     source: `${PATH_PARAMS}; ${LOCATION}; subnet: gen/replacement.go forceNewMap (pulumi-azure-native#3883)`,
   },
-  "azure-native:network:PrivateDnsZoneGroup": {
+  [TOKENS.privateDnsZoneGroup]: {
     paths: ["resourceGroupName", "privateEndpointName", "privateDnsZoneGroupName"],
     source: PATH_PARAMS,
   },
-  "azure-native:operationalinsights:Workspace": {
+  [TOKENS.workspace]: {
     paths: ["resourceGroupName", "workspaceName", "location"],
     source: `${PATH_PARAMS}; ${LOCATION}`,
   },
-  "azure-native:storage:StorageAccount": {
+  [TOKENS.storageAccount]: {
     paths: ["resourceGroupName", "accountName", "location", "isHnsEnabled"],
     source: `${PATH_PARAMS}; location and isHnsEnabled: gen/replacement.go forceNewMap`,
   },
-  "azure-native:storage:ManagementPolicy": {
+  [TOKENS.storageManagementPolicy]: {
     paths: ["resourceGroupName", "accountName", "managementPolicyName"],
     source: PATH_PARAMS,
   },
   // @pulumi/random bridges terraform-provider-random, whose RandomString and RandomPassword mark
   // every argument RequiresReplace: any input change generates a new value.
-  "random:index/randomString:RandomString": { paths: ["*"], source: "terraform-provider-random" },
-  "random:index/randomPassword:RandomPassword": {
+  [TOKENS.randomString]: { paths: ["*"], source: "terraform-provider-random" },
+  [TOKENS.randomPassword]: {
     paths: ["*"],
     source: "terraform-provider-random",
   },

@@ -1,3 +1,4 @@
+import { TOKENS } from "../../infra/azure/tokens";
 import { coveredBy } from "./paths";
 import { UNLOCKABLE_TYPES } from "../contract/unlock";
 import { PropertyChange, Risk } from "../contract/review";
@@ -6,18 +7,6 @@ import { PropertyChange, Risk } from "../contract/review";
  * What real Azure and the Pulumi engine do with a change, as risks with what to do instead. Every
  * message the review prints is written here, so the wording lives in one place.
  */
-
-export const TYPES = {
-  vault: "azure-native:keyvault:Vault",
-  managedHsm: "azure-native:keyvault:ManagedHsm",
-  key: "azure-native:keyvault:Key",
-  secret: "azure-native:keyvault:Secret",
-  roleAssignment: "azure-native:authorization:RoleAssignment",
-  lock: "azure-native:authorization:ManagementLockByScope",
-  diagnosticSetting: "azure-native:monitor:DiagnosticSetting",
-  storageAccount: "azure-native:storage:StorageAccount",
-  workspace: "azure-native:operationalinsights:Workspace",
-} as const;
 
 const mandatory = (code: Risk["code"], message: string): Risk => ({
   code,
@@ -71,9 +60,9 @@ export function lockedScopeRemedy(args: {
   readonly environment: string;
 }): string {
   const what =
-    args.type === TYPES.roleAssignment
+    args.type === TOKENS.roleAssignment
       ? "Revoking this role assignment"
-      : args.type === TYPES.diagnosticSetting
+      : args.type === TOKENS.diagnosticSetting
         ? "Deleting this diagnostic setting"
         : "Deleting this resource";
   const where = `${what} is a delete under the CanNotDelete lock \`${args.lock.name}\` on its vault, which Azure refuses (ScopeLocked) while the lock stands.`;
@@ -102,13 +91,13 @@ export function lockedScopeRisk(type: string, lock: LockInfo, environment: strin
 }
 
 const STORE_LOSS: Readonly<Record<string, string>> = {
-  [TYPES.vault]:
+  [TOKENS.vault]:
     "Deleting the vault puts it and every key and secret in it into soft delete: consumers of its keys (customer-managed keys) and secrets fail at once, and with purge protection the name stays taken until the retention ends.",
-  [TYPES.managedHsm]:
+  [TOKENS.managedHsm]:
     "Deleting the Managed HSM puts the pool and every key in it into soft delete (still billed per hour); consumers of its keys fail at once.",
-  [TYPES.storageAccount]:
+  [TOKENS.storageAccount]:
     "Deleting the archive account deletes every archived audit log in it (a deleted account can at best be recovered within 14 days, and only if its name is still free).",
-  [TYPES.workspace]:
+  [TOKENS.workspace]:
     "Deleting the Log Analytics workspace leaves it in soft delete for 14 days, then destroys the audit logs it holds and every query and alert over them.",
 };
 
@@ -128,7 +117,7 @@ export function dataLossRisk(type: string, environment: string): Risk | undefine
  * and the deploying identity holds no data-plane role anyway.
  */
 export function dataPlaneRisks(type: string, vaultReachable: boolean): Risk[] {
-  const object = type === TYPES.key ? "key" : "secret";
+  const object = type === TOKENS.key ? "key" : "secret";
   const plane =
     `azure-native deletes a ${object} through the vault's data plane (https://<vault>.vault.azure.net), which the deploy runner ` +
     (vaultReachable
@@ -146,7 +135,7 @@ export function dataPlaneRisks(type: string, vaultReachable: boolean): Risk[] {
 
 /** A key or secret that leaves the stack but stays in the vault (`retainOnDelete`). */
 export function retainedRisk(type: string, enabled: unknown): Risk {
-  if (type === TYPES.secret) {
+  if (type === TOKENS.secret) {
     const first =
       enabled === false
         ? "It is already disabled, so it stays in the vault unreadable and recoverable."
@@ -156,7 +145,7 @@ export function retainedRisk(type: string, enabled: unknown): Risk {
       `The secret leaves the stack and stays in Azure (retainOnDelete). ${first} Deleting or purging it takes a runner with data-plane reach (\`az keyvault secret delete\`, then \`purge\`).`,
     );
   }
-  if (type === TYPES.key) {
+  if (type === TOKENS.key) {
     return advisory(
       "retained",
       "The key leaves the stack and stays in Azure (retainOnDelete), enabled, and its rotation policy keeps rotating it. Move every consumer to its successor first. ARM cannot disable an existing key: disable or delete it from a runner with data-plane reach (`az keyvault key set-attributes --enabled false`, `az keyvault key delete`).",
@@ -178,7 +167,7 @@ const KEY_IMMUTABLE =
 export function immutableRisks(type: string, changes: readonly PropertyChange[]): Risk[] {
   const risks: Risk[] = [];
   const at = (path: string) => changes.find((c) => c.path === path);
-  if (type === TYPES.vault) {
+  if (type === TOKENS.vault) {
     // Microsoft Learn, "Azure Key Vault soft-delete overview": the retention interval can only be
     // configured when the vault is created and cannot be changed afterwards.
     const retention = at("properties.softDeleteRetentionInDays");
@@ -211,7 +200,7 @@ export function immutableRisks(type: string, changes: readonly PropertyChange[])
       );
     }
   }
-  if (type === TYPES.managedHsm) {
+  if (type === TOKENS.managedHsm) {
     // managedHsm.json ManagedHsmProperties: enableSoftDelete "is immutable"; purge protection:
     // "Enabling this functionality is irreversible" (Managed HSM recovery docs: "it can't be
     // disabled or overridden by anyone, including Microsoft").
@@ -244,7 +233,7 @@ export function immutableRisks(type: string, changes: readonly PropertyChange[])
       );
     }
   }
-  if (type === TYPES.key) {
+  if (type === TOKENS.key) {
     const properties = changes.filter((c) => c.ignored && coveredBy(c.path, ["properties"]));
     if (properties.length > 0) {
       risks.push(
