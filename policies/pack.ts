@@ -1,5 +1,3 @@
-import { roleAssignmentKeyVaultAdministratorAllowList } from "./authorization/keyVaultAdministratorAllowList";
-import { roleAssignmentNoPrivilegedAtVault } from "./authorization/noPrivilegedAtVault";
 import { roleAssignmentPrincipalType } from "./authorization/principalType";
 import { authorizationPrivilegedAccess } from "./authorization/privilegedAccess";
 import { keyAllowedTypes } from "./key/allowedTypes";
@@ -81,8 +79,6 @@ export const policies: readonly EstatePolicy[] = [
   storageSharedKeyDisabled,
   storageInfrastructureEncryption,
   logAnalyticsRetention,
-  roleAssignmentNoPrivilegedAtVault,
-  roleAssignmentKeyVaultAdministratorAllowList,
   roleAssignmentPrincipalType,
   authorizationPrivilegedAccess,
   vaultReferencesAllowedSubscriptions,

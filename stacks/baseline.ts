@@ -1,7 +1,8 @@
 /**
  * An environment's baseline: the secure defaults every vault in that environment starts from, and
  * the limits a stack may relax them to. The model (`infra/model`) applies it; components never see
- * it. Tests hold each limit against the policy pack's thresholds (`test/baselines.spec.ts`).
+ * it. A limit the pack also checks is read from the pack's config (`stacks/policyConfig.ts`), so it
+ * is written once; tests hold the others against the pack's thresholds (`test/baselines.spec.ts`).
  */
 export type Environment = "dev" | "staging" | "prod";
 
@@ -14,6 +15,7 @@ export interface Baseline {
   readonly vault: {
     /** Default soft-delete retention; a vault may set any value from `minSoftDeleteRetentionInDays` to 90. */
     readonly softDeleteRetentionInDays: number;
+    /** The pack's `keyvault-vault-soft-delete.minimumRetentionDays` (read from its config). */
     readonly minSoftDeleteRetentionInDays: number;
     /** Default for purge protection, and whether a vault may turn it off. */
     readonly purgeProtection: boolean;
@@ -50,11 +52,20 @@ export interface Baseline {
     readonly maxExpiresInDays: number;
   };
   readonly access: {
-    /** Refuse Owner, Contributor, User Access Administrator and Key Vault Administrator at vault scope except for break-glass principals. */
+    /**
+     * Privileged roles (grant access, administer) go to break-glass principals only: the pack's
+     * privileged-access policy blocks and restricts both classes (read from its config).
+     */
     readonly privilegedRolesBreakGlassOnly: boolean;
+    /**
+     * The environment's break-glass principals, lower case: the privileged-access policy's
+     * `allowedPrincipalIds` in `policies/config/<env>.json`, the one list the model and the pack use.
+     */
+    readonly breakGlassPrincipals: readonly string[];
   };
   readonly diagnostics: {
     readonly logRetentionInDays: number;
+    /** The pack's `operationalinsights-workspace-retention.minimumRetentionDays` (read from its config). */
     readonly minLogRetentionInDays: number;
     /** Replication of an archive account created by the program. */
     readonly storageSku: "Standard_LRS" | "Standard_GRS";

@@ -1,4 +1,5 @@
 import { Baseline } from "./baseline";
+import { breakGlassPrincipals, policyNumber, privilegedRolesBreakGlassOnly } from "./policyConfig";
 
 /**
  * Dev: cheap to tear down and recreate. Purge protection may be off so names can be reused, soft
@@ -10,7 +11,10 @@ export const dev: Baseline = {
   shortName: "dev",
   vault: {
     softDeleteRetentionInDays: 7,
-    minSoftDeleteRetentionInDays: 7,
+    // The pack's floor (keyvault-vault-soft-delete.minimumRetentionDays), written once there.
+    get minSoftDeleteRetentionInDays() {
+      return policyNumber("dev", "keyvault-vault-soft-delete", "minimumRetentionDays");
+    },
     purgeProtection: false,
     purgeProtectionRelaxable: true,
     publicNetworkAccess: "Enabled",
@@ -36,8 +40,23 @@ export const dev: Baseline = {
     defaultExpiresInDays: 90,
     maxExpiresInDays: 365,
   },
-  access: { privilegedRolesBreakGlassOnly: false },
-  diagnostics: { logRetentionInDays: 30, minLogRetentionInDays: 30, storageSku: "Standard_LRS" },
+  access: {
+    // The pack's privileged-access rule and its break-glass allow-list, written once there.
+    get privilegedRolesBreakGlassOnly() {
+      return privilegedRolesBreakGlassOnly("dev");
+    },
+    get breakGlassPrincipals() {
+      return breakGlassPrincipals("dev");
+    },
+  },
+  diagnostics: {
+    logRetentionInDays: 30,
+    // The pack's floor (operationalinsights-workspace-retention.minimumRetentionDays).
+    get minLogRetentionInDays() {
+      return policyNumber("dev", "operationalinsights-workspace-retention", "minimumRetentionDays");
+    },
+    storageSku: "Standard_LRS",
+  },
   insights: {
     // Off: a dev estate's audit logs still reach the workspace, but nobody is paged for them.
     // A dev stack may turn insights on (`insights.enabled: true`) to try the alerts.

@@ -1,4 +1,5 @@
 import { Baseline } from "./baseline";
+import { breakGlassPrincipals, policyNumber, privilegedRolesBreakGlassOnly } from "./policyConfig";
 
 /**
  * Prod: nothing security-relevant is relaxable. Purge protection on, public network access off,
@@ -11,7 +12,10 @@ export const prod: Baseline = {
   shortName: "prd",
   vault: {
     softDeleteRetentionInDays: 90,
-    minSoftDeleteRetentionInDays: 90,
+    // The pack's floor (keyvault-vault-soft-delete.minimumRetentionDays), written once there.
+    get minSoftDeleteRetentionInDays() {
+      return policyNumber("prod", "keyvault-vault-soft-delete", "minimumRetentionDays");
+    },
     purgeProtection: true,
     purgeProtectionRelaxable: false,
     publicNetworkAccess: "Disabled",
@@ -37,8 +41,27 @@ export const prod: Baseline = {
     defaultExpiresInDays: 90,
     maxExpiresInDays: 365,
   },
-  access: { privilegedRolesBreakGlassOnly: true },
-  diagnostics: { logRetentionInDays: 365, minLogRetentionInDays: 365, storageSku: "Standard_GRS" },
+  access: {
+    // The pack's privileged-access rule and its break-glass allow-list, written once there.
+    get privilegedRolesBreakGlassOnly() {
+      return privilegedRolesBreakGlassOnly("prod");
+    },
+    get breakGlassPrincipals() {
+      return breakGlassPrincipals("prod");
+    },
+  },
+  diagnostics: {
+    logRetentionInDays: 365,
+    // The pack's floor (operationalinsights-workspace-retention.minimumRetentionDays).
+    get minLogRetentionInDays() {
+      return policyNumber(
+        "prod",
+        "operationalinsights-workspace-retention",
+        "minimumRetentionDays",
+      );
+    },
+    storageSku: "Standard_GRS",
+  },
   insights: {
     // On: saved queries, the action group, all three alert rules, an expiry subscription per vault
     // and the workbook. Any delete or purge of a key, secret or vault pages at severity 1.

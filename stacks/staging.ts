@@ -1,4 +1,5 @@
 import { Baseline } from "./baseline";
+import { breakGlassPrincipals, policyNumber, privilegedRolesBreakGlassOnly } from "./policyConfig";
 
 /**
  * Staging: a rehearsal of prod. Purge protection is on and stays on, networks default to Deny with
@@ -12,7 +13,10 @@ export const staging: Baseline = {
   shortName: "stg",
   vault: {
     softDeleteRetentionInDays: 30,
-    minSoftDeleteRetentionInDays: 30,
+    // The pack's floor (keyvault-vault-soft-delete.minimumRetentionDays), written once there.
+    get minSoftDeleteRetentionInDays() {
+      return policyNumber("staging", "keyvault-vault-soft-delete", "minimumRetentionDays");
+    },
     purgeProtection: true,
     purgeProtectionRelaxable: false,
     publicNetworkAccess: "Disabled",
@@ -38,8 +42,27 @@ export const staging: Baseline = {
     defaultExpiresInDays: 90,
     maxExpiresInDays: 365,
   },
-  access: { privilegedRolesBreakGlassOnly: true },
-  diagnostics: { logRetentionInDays: 90, minLogRetentionInDays: 90, storageSku: "Standard_LRS" },
+  access: {
+    // The pack's privileged-access rule and its break-glass allow-list, written once there.
+    get privilegedRolesBreakGlassOnly() {
+      return privilegedRolesBreakGlassOnly("staging");
+    },
+    get breakGlassPrincipals() {
+      return breakGlassPrincipals("staging");
+    },
+  },
+  diagnostics: {
+    logRetentionInDays: 90,
+    // The pack's floor (operationalinsights-workspace-retention.minimumRetentionDays).
+    get minLogRetentionInDays() {
+      return policyNumber(
+        "staging",
+        "operationalinsights-workspace-retention",
+        "minimumRetentionDays",
+      );
+    },
+    storageSku: "Standard_LRS",
+  },
   insights: {
     // On, as in prod, so the alerts are rehearsed; deletes are expected when a rehearsal is torn
     // down, so the delete-or-purge rule is off unless the stack turns it on.

@@ -47,6 +47,14 @@ const grant = (over: Grant = {}): Grant => ({
 
 // payments (vaults[0]) has three committed grants; an appended one is access[4] (0-based).
 const NEXT = "vaults[0].access[4]";
+const POLICY = "authorization-role-assignment-privileged-access";
+/** The refusal of a restricted role to a principal not on the environment's break-glass list. */
+const notBreakGlass = (env: string, principal = OTHER) =>
+  `in ${env} it may be granted in a vault only to a break-glass principal (${POLICY}.allowedPrincipalIds in policies/config/${env}.json), and ${principal} is not one`;
+/** The refusal of a role no one may hold in a vault (Owner, Contributor, User Access Administrator). */
+const neverInVault = (env: string) =>
+  `in ${env} it is never granted in a vault, to a break-glass principal either (${POLICY}.forbiddenRoleDefinitionIds); a break-glass principal holds Key Vault Administrator or Key Vault Data Access Administrator`;
+const FORBIDDEN = ["Owner", "Contributor", "User Access Administrator"];
 
 describe("access specs (infra/model/access.ts)", () => {
   it("accepts the committed stacks' access", () => {
@@ -230,18 +238,26 @@ describe("access specs (infra/model/access.ts)", () => {
       "Key Vault Data Access Administrator",
     ];
     for (const role of privileged) {
-      it(`refuses ${role} at vault scope in prod outside breakGlassPrincipals`, () => {
+      const refusal = FORBIDDEN.includes(role) ? neverInVault("prod") : notBreakGlass("prod");
+      it(`refuses ${role} at vault scope in prod outside the break-glass allow-list`, () => {
         expect(configProblems(prodWith(grant({ role, scope: "vault" })))).to.deep.equal([
-          `${NEXT}.role: "${role}" is privileged: in prod it may be granted in a vault only to breakGlassPrincipals, and ${OTHER} is not one`,
+          `${NEXT}.role: "${role}" is privileged: ${refusal}`,
         ]);
       });
 
-      it(`allows ${role} at vault scope in prod to a break-glass principal`, () => {
-        const g = grant({ role, scope: "vault", principalId: BREAK_GLASS.toUpperCase() });
-        // On platform (vaults[1]): payments already grants the break-glass group Key Vault Administrator.
-        const config = prodWith(g, 1);
-        expect(configProblems(config)).to.deep.equal([]);
-      });
+      const g = grant({ role, scope: "vault", principalId: BREAK_GLASS.toUpperCase() });
+      if (FORBIDDEN.includes(role)) {
+        it(`refuses ${role} at vault scope in prod to a break-glass principal too`, () => {
+          expect(configProblems(prodWith(g, 1))).to.deep.equal([
+            `vaults[1].access[2].role: "${role}" is privileged: ${neverInVault("prod")}`,
+          ]);
+        });
+      } else {
+        it(`allows ${role} at vault scope in prod to a break-glass principal`, () => {
+          // On platform (vaults[1]): payments already grants the break-glass group Key Vault Administrator.
+          expect(configProblems(prodWith(g, 1))).to.deep.equal([]);
+        });
+      }
     }
 
     it("recognises a privileged role given by raw GUID", () => {
@@ -249,22 +265,25 @@ describe("access specs (infra/model/access.ts)", () => {
         configProblems(
           prodWith(grant({ role: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", scope: "vault" })),
         ),
-      ).to.deep.equal([
-        `${NEXT}.role: "Owner" is privileged: in prod it may be granted in a vault only to breakGlassPrincipals, and ${OTHER} is not one`,
-      ]);
+      ).to.deep.equal([`${NEXT}.role: "Owner" is privileged: ${neverInVault("prod")}`]);
     });
 
     it("refuses a privileged role at a secret or key scope too", () => {
+      expect(configProblems(prodWith(grant({ role: "Key Vault Administrator" })))).to.deep.equal([
+        `${NEXT}.role: "Key Vault Administrator" is privileged: ${notBreakGlass("prod")}`,
+      ]);
       expect(configProblems(prodWith(grant({ role: "Owner" })))).to.deep.equal([
-        `${NEXT}.role: "Owner" is privileged: in prod it may be granted in a vault only to breakGlassPrincipals, and ${OTHER} is not one`,
+        `${NEXT}.role: "Owner" is privileged: ${neverInVault("prod")}`,
       ]);
     });
 
     it("applies in staging, whose baseline also keeps privileged roles for break-glass", () => {
       const config = clone(committedConfig("staging"));
+      vaults(config)[0].access.push(grant({ role: "Key Vault Contributor", scope: "vault" }));
       vaults(config)[0].access.push(grant({ role: "Contributor", scope: "vault" }));
       expect(configProblems(config)).to.deep.equal([
-        `vaults[0].access[1].role: "Contributor" is privileged: in staging it may be granted in a vault only to breakGlassPrincipals, and ${OTHER} is not one`,
+        `vaults[0].access[1].role: "Key Vault Contributor" is privileged: ${notBreakGlass("staging")}`,
+        `vaults[0].access[2].role: "Contributor" is privileged: ${neverInVault("staging")}`,
       ]);
     });
 
@@ -275,13 +294,13 @@ describe("access specs (infra/model/access.ts)", () => {
     });
 
     it("still applies when another part of the config is invalid", () => {
-      const config = prodWith(grant({ role: "Owner", scope: "vault" }));
+      const config = prodWith(grant({ role: "Key Vault Administrator", scope: "vault" }));
       config["keyvault-estate:breakGlassPrincipals"] = [BREAK_GLASS, "not-a-guid"];
       config["keyvault-estate:diagnostics"] = { logAnalytics: { retentionInDays: 30 } };
       expect(configProblems(config)).to.have.members([
         "breakGlassPrincipals[1]: must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
         "diagnostics.logAnalytics.retentionInDays: must be at least 365 in prod",
-        `${NEXT}.role: "Owner" is privileged: in prod it may be granted in a vault only to breakGlassPrincipals, and ${OTHER} is not one`,
+        `${NEXT}.role: "Key Vault Administrator" is privileged: ${notBreakGlass("prod")}`,
       ]);
     });
   });
@@ -357,7 +376,7 @@ describe("access specs (infra/model/access.ts)", () => {
     expect(configProblems(config)).to.deep.equal([
       `vaults[0].access[4].role: unknown role "Key Vault Secret User" (did you mean "Key Vault Secrets User"?); use a catalogue name (infra/azure/roles.ts) or a role definition GUID`,
       `vaults[0].access[5].principalId: must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)`,
-      `vaults[1].access[2].role: "Owner" is privileged: in prod it may be granted in a vault only to breakGlassPrincipals, and ${OTHER} is not one`,
+      `vaults[1].access[2].role: "Owner" is privileged: ${neverInVault("prod")}`,
       `vaults[1].access[3].scope: names no secret of this vault (its secrets: tls-api-cert)`,
     ]);
   });

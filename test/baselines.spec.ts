@@ -25,6 +25,13 @@ describe("baselines agree with their environment's policy thresholds", () => {
       );
     });
 
+    it(`${env}: the default soft-delete and log retentions are at least the floors the pack sets`, () => {
+      expect(b.vault.softDeleteRetentionInDays).to.be.at.least(
+        b.vault.minSoftDeleteRetentionInDays,
+      );
+      expect(b.diagnostics.logRetentionInDays).to.be.at.least(b.diagnostics.minLogRetentionInDays);
+    });
+
     it(`${env}: the shortest log retention the baseline allows passes the policy`, () => {
       expect(b.diagnostics.minLogRetentionInDays).to.be.at.least(
         threshold("operationalinsights-workspace-retention", "minimumRetentionDays"),

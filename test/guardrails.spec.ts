@@ -39,6 +39,11 @@ const FOREIGN_SUB = "99999999-9999-4999-8999-999999999999";
 const PROD_SUB = "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f"; // the prod network's, listed in the pack
 const AUTHORITY = "https://sharedweu.weu.attest.azure.net";
 const NEXT = "vaults[0].access[4]"; // payments has four committed grants
+/** The refusal of a restricted role to a principal not on the environment's break-glass list. */
+const notBreakGlass = (env: string, principal = OTHER) =>
+  `in ${env} it may be granted in a vault only to a break-glass principal (${PRIVILEGED_ACCESS_POLICY}.allowedPrincipalIds in policies/config/${env}.json), and ${principal} is not one`;
+const neverInVault = (env: string) =>
+  `in ${env} it is never granted in a vault, to a break-glass principal either (${PRIVILEGED_ACCESS_POLICY}.forbiddenRoleDefinitionIds); a break-glass principal holds Key Vault Administrator or Key Vault Data Access Administrator`;
 
 type Doc = Record<string, unknown>;
 type Vault = Doc & { access: Doc[]; keys: Doc[]; secrets: Doc[]; network: Doc; tags?: Doc };
@@ -109,8 +114,20 @@ describe("guardrails, second round (config validation)", () => {
       });
       c["keyvault-estate:breakGlassPrincipals"] = [BREAK_GLASS, OTHER];
       expect(configProblems(c)).to.deep.equal([
-        `${NEXT}.role: "Key Vault Data Access Administrator" is privileged: ${OTHER} is in breakGlassPrincipals but not on the policy pack's break-glass allow-list for prod (${PRIVILEGED_ACCESS_POLICY}.allowedPrincipalIds in policies/config/prod.json); a break-glass principal takes a reviewed change to both`,
+        `breakGlassPrincipals[1]: ${OTHER} is not a break-glass principal of prod: break-glass principals are listed once, in ${PRIVILEGED_ACCESS_POLICY}.allowedPrincipalIds in policies/config/prod.json; add it there (a security-reviewed change) or drop it here`,
+        `${NEXT}.role: "Key Vault Data Access Administrator" is privileged: ${notBreakGlass("prod")}`,
       ]);
+    });
+
+    it("takes the break-glass principals from the pack alone: the stack need not list them", () => {
+      const c = withGrant(stack("prod"), {
+        role: "Key Vault Data Access Administrator",
+        scope: "vault",
+        principalId: BREAK_GLASS,
+      });
+      delete c["keyvault-estate:breakGlassPrincipals"];
+      expect(configProblems(c)).to.deep.equal([]);
+      expect(resolveConfig(c).breakGlassPrincipals).to.deep.equal([BREAK_GLASS]);
     });
 
     for (const [role, objects] of [
@@ -121,7 +138,7 @@ describe("guardrails, second round (config validation)", () => {
       it(`refuses ${role} at vault scope in prod`, () => {
         const c = withGrant(stack("prod"), { role, scope: "vault" });
         expect(configProblems(c)).to.deep.equal([
-          `${NEXT}.role: "${role}" writes every ${objects} of the vault at vault scope: in prod it may be granted in a vault only to breakGlassPrincipals, and ${OTHER} is not one; grant it at ${objects === "key" ? "key" : "secret"}/<name> for each object the principal writes`,
+          `${NEXT}.role: "${role}" writes every ${objects} of the vault at vault scope: ${notBreakGlass("prod")}; grant it at ${objects === "key" ? "key" : "secret"}/<name> for each object the principal writes`,
         ]);
       });
     }
@@ -130,7 +147,7 @@ describe("guardrails, second round (config validation)", () => {
       it(`refuses ${role} (administer / grant access) in prod and staging`, () => {
         const prod = withGrant(stack("prod"), { role, scope: "vault" });
         expect(configProblems(prod)).to.deep.equal([
-          `${NEXT}.role: "${role}" is privileged: in prod it may be granted in a vault only to breakGlassPrincipals, and ${OTHER} is not one`,
+          `${NEXT}.role: "${role}" is privileged: ${role === "Owner" ? neverInVault("prod") : notBreakGlass("prod")}`,
         ]);
         const staging = withGrant(stack("staging"), { role, scope: "vault" });
         expect(configProblems(staging)).to.have.length(1);
@@ -183,11 +200,13 @@ describe("guardrails, second round (config validation)", () => {
     it("refuses Managed HSM initial administrators outside break-glass and the allow-list", () => {
       expect(configProblems(prodHsm([BREAK_GLASS]))).to.deep.equal([]);
       expect(configProblems(prodHsm([BREAK_GLASS, OTHER]))).to.deep.equal([
-        `vaults[1].initialAdminObjectIds[1]: ${OTHER} would be an initial administrator of the Managed HSM (security domain, backups, every local role assignment): in prod it may be granted in a vault only to breakGlassPrincipals, and ${OTHER} is not one`,
+        `vaults[1].initialAdminObjectIds[1]: ${OTHER} would be an initial administrator of the Managed HSM (security domain, backups, every local role assignment): ${notBreakGlass("prod")}`,
       ]);
-      expect(configProblems(prodHsm([OTHER], [BREAK_GLASS, OTHER]))[0]).to.contain(
-        `${OTHER} is in breakGlassPrincipals but not on the policy pack's break-glass allow-list for prod`,
-      );
+      // Declaring it break-glass in the stack does not help: the pack's allow-list decides.
+      expect(configProblems(prodHsm([OTHER], [BREAK_GLASS, OTHER]))).to.deep.equal([
+        `breakGlassPrincipals[1]: ${OTHER} is not a break-glass principal of prod: break-glass principals are listed once, in ${PRIVILEGED_ACCESS_POLICY}.allowedPrincipalIds in policies/config/prod.json; add it there (a security-reviewed change) or drop it here`,
+        `vaults[1].initialAdminObjectIds[0]: ${OTHER} would be an initial administrator of the Managed HSM (security domain, backups, every local role assignment): ${notBreakGlass("prod")}`,
+      ]);
     });
 
     it("shows Managed HSM initial administrators and key release authorities in the access matrix", () => {
@@ -216,7 +235,7 @@ describe("guardrails, second round (config validation)", () => {
       }
     });
 
-    it("keeps every committed stack's break-glass principals equal to its pack allow-list", () => {
+    it("gives every committed estate the pack's allow-list as its break-glass principals", () => {
       for (const name of ["dev", "staging", "prod"] as const) {
         const estate = resolveCommitted(name);
         const allowed = privilegedAccessRule(estate.environment).settings.allowedPrincipalIds;
@@ -237,7 +256,7 @@ describe("guardrails, second round (config validation)", () => {
       "/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv";
 
     for (const env of ["dev", "staging", "prod"] as const) {
-      it(`in ${env}: the model refuses a grant exactly when the policy blocks it or break-glass lacks it`, () => {
+      it(`in ${env}: the model refuses a grant exactly when the policy blocks it, and any self-declared break-glass principal`, () => {
         fc.assert(
           fc.property(grants, fc.subarray(pool), (g, breakGlass) => {
             const role = vaultRoles.find((r) => r.name === g.role);
@@ -250,7 +269,8 @@ describe("guardrails, second round (config validation)", () => {
             });
             c["keyvault-estate:breakGlassPrincipals"] = breakGlass;
             const at = `vaults[0].access[${vaults(c)[0].access.length - 1}].role`;
-            const refused = configProblems(c).some((p) => p.startsWith(`${at}:`));
+            const problems = configProblems(c);
+            const refused = problems.some((p) => p.startsWith(`${at}:`));
 
             const assignment: PlannedResource = {
               urn: "urn:pulumi:t::keyvault-estate::azure-native:authorization:RoleAssignment::ra",
@@ -280,13 +300,13 @@ describe("guardrails, second round (config validation)", () => {
               policies: [authorizationPrivilegedAccess],
             }).some((v) => v.enforcementLevel === "mandatory");
             const rule = privilegedAccessRule(env);
-            const restricted =
-              role !== undefined &&
-              (rule.settings.restrictedClasses.includes(role.class) ||
-                (!onSecret && rule.settings.restrictedClassesAtVaultScope.includes(role.class)));
-            const lacksBreakGlass =
-              rule.enforced && restricted && !breakGlass.includes(g.principal);
-            expect(refused).to.equal(blocked || lacksBreakGlass);
+            expect(refused, problems.join("\n")).to.equal(blocked);
+            const selfDeclared = rule.enforced
+              ? breakGlass.filter((p) => !rule.settings.allowedPrincipalIds.includes(p))
+              : [];
+            expect(problems.filter((p) => p.startsWith("breakGlassPrincipals[")).length).to.equal(
+              selfDeclared.length,
+            );
           }),
           { numRuns: 40 },
         );

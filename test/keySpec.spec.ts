@@ -23,6 +23,8 @@ function prodWith(keys: unknown[], tier = "premium", v = 0): StackConfigDoc {
 
 function withEnvironment(config: StackConfigDoc, env: "dev" | "staging" | "prod") {
   config["keyvault-estate:environment"] = env;
+  // Break-glass principals are the environment's (its pack allow-list): prod's are not staging's.
+  delete config["keyvault-estate:breakGlassPrincipals"];
   return config;
 }
 

@@ -1,5 +1,7 @@
 import { expect } from "chai";
+import { GUID, GUID_PATTERN } from "../infra/azure/ids";
 import {
+  catalogueRole,
   nearestRoleName,
   resolveRole,
   roleById,
@@ -56,6 +58,28 @@ describe("role catalogue", () => {
       "Role Based Access Control Administrator",
       "Key Vault Data Access Administrator",
     ]);
+  });
+
+  it("forbids only Owner, Contributor and User Access Administrator in a vault, break-glass included", () => {
+    expect(ROLES.filter((r) => r.forbiddenInVault).map((r) => r.name)).to.have.members([
+      "Owner",
+      "Contributor",
+      "User Access Administrator",
+    ]);
+    expect(ROLES.filter((r) => r.forbiddenInVault).every((r) => r.privileged)).to.equal(true);
+  });
+
+  it("finds a role by its name, and throws for a name it does not list", () => {
+    expect(catalogueRole("key vault  administrator").id).to.equal(
+      VERIFIED["Key Vault Administrator"],
+    );
+    expect(() => catalogueRole("Key Vault Admin")).to.throw(/no catalogue role named/);
+  });
+
+  it("has one GUID shape, for the model's regex and the pack's JSON Schema pattern alike", () => {
+    for (const r of ROLES) expect(new RegExp(GUID_PATTERN).test(r.id), r.name).to.equal(true);
+    expect(GUID.test(VERIFIED.Owner.toUpperCase())).to.equal(true);
+    expect(GUID.test(`${VERIFIED.Owner}0`)).to.equal(false);
   });
 
   it("flags only Secrets User and Crypto User as narrowable at vault scope", () => {

@@ -1,4 +1,4 @@
-import { ROLE_CLASS_LABEL, RoleClass, roleById } from "./roles";
+import { ROLE_CLASS_LABEL, RoleClass, roleById, ROLES } from "./roles";
 
 /**
  * Who may hold which class of role in a vault, per environment: the one rule config validation
@@ -6,7 +6,8 @@ import { ROLE_CLASS_LABEL, RoleClass, roleById } from "./roles";
  * both apply. The rule's settings live in the pack's per-environment config
  * (`policies/config/<env>.json`), which the engine reads with `--policy-pack-config` and the model
  * imports, so the two can never judge one grant differently (`test/guardrails.spec.ts` checks that
- * on generated stacks).
+ * on generated stacks). Its `allowedPrincipalIds` is the environment's one list of break-glass
+ * principals: the baseline (`stacks/`), the model and the pack all read it there.
  */
 
 /** The policy that carries the rule in the pack, and whose config entry holds its settings. */
@@ -14,7 +15,10 @@ export const PRIVILEGED_ACCESS_POLICY = "authorization-role-assignment-privilege
 
 /** The settings of the rule (the policy's config properties). */
 export interface PrivilegedAccessSettings {
-  /** Role classes allowed only to allow-listed principals, at any scope in a vault. */
+  /**
+   * Role classes allowed only to allow-listed principals, at any scope in a vault. The catalogue's
+   * `privileged` roles are restricted whatever this lists.
+   */
   readonly restrictedClasses: readonly RoleClass[];
   /** Role classes allowed only to allow-listed principals at vault scope (fine on one object). */
   readonly restrictedClassesAtVaultScope: readonly RoleClass[];
@@ -24,6 +28,12 @@ export interface PrivilegedAccessSettings {
   readonly refuseUnlistedCustomRoles: boolean;
   /** Reviewed custom (or unlisted built-in) role definition GUIDs. */
   readonly allowedCustomRoleIds: readonly string[];
+  /**
+   * Role definition GUIDs refused at any scope in a vault to anyone, break-glass included (lower
+   * case); by default the catalogue's `forbiddenInVault` roles: Owner, Contributor, User Access
+   * Administrator.
+   */
+  readonly forbiddenRoleDefinitionIds: readonly string[];
 }
 
 /** The settings' defaults: the strictest reading, so an absent setting never relaxes the rule. */
@@ -33,6 +43,7 @@ export const PRIVILEGED_ACCESS_DEFAULTS: PrivilegedAccessSettings = {
   allowedPrincipalIds: [],
   refuseUnlistedCustomRoles: true,
   allowedCustomRoleIds: [],
+  forbiddenRoleDefinitionIds: ROLES.filter((r) => r.forbiddenInVault).map((r) => r.id),
 };
 
 /** One grant as both judges see it. */
@@ -54,6 +65,8 @@ export interface Judgement {
   readonly allowListed: boolean;
   /** The role is not in the catalogue. */
   readonly custom: boolean;
+  /** The role is refused in a vault to anyone, allow-listed or not (`forbiddenRoleDefinitionIds`). */
+  readonly forbidden: boolean;
   /** What the policy reports, when the grant breaks the rule. */
   readonly violation?: string;
 }
@@ -64,15 +77,34 @@ export function judgeGrant(grant: GrantFacts, settings: PrivilegedAccessSettings
   const principal = grant.principalId.toLowerCase();
   const allowListed = settings.allowedPrincipalIds.some((p) => p.toLowerCase() === principal);
   const role = roleById(roleId);
+  const forbidden = settings.forbiddenRoleDefinitionIds.some((r) => r.toLowerCase() === roleId);
+  if (forbidden) {
+    const what = role ? `${role.name} (${ROLE_CLASS_LABEL[role.class]})` : `Role ${roleId}`;
+    return {
+      ...(role ? { roleClass: role.class } : {}),
+      restricted: true,
+      allowListed,
+      custom: !role,
+      forbidden: true,
+      violation: `${what} is granted to ${principal}: it is never granted in a vault, to a break-glass principal either (forbiddenRoleDefinitionIds); grant a Key Vault role instead.`,
+    };
+  }
   if (!role) {
     const listed = settings.allowedCustomRoleIds.some((r) => r.toLowerCase() === roleId);
     const violation =
       settings.refuseUnlistedCustomRoles && !listed
         ? `Role ${roleId} granted to ${principal} is not in the catalogue and not a reviewed custom role (allowedCustomRoleIds).`
         : undefined;
-    return { restricted: false, allowListed, custom: true, ...(violation ? { violation } : {}) };
+    return {
+      restricted: false,
+      allowListed,
+      custom: true,
+      forbidden: false,
+      ...(violation ? { violation } : {}),
+    };
   }
   const restricted =
+    role.privileged ||
     settings.restrictedClasses.includes(role.class) ||
     (grant.scope === "vault" && settings.restrictedClassesAtVaultScope.includes(role.class));
   const violation =
@@ -84,6 +116,7 @@ export function judgeGrant(grant: GrantFacts, settings: PrivilegedAccessSettings
     restricted,
     allowListed,
     custom: false,
+    forbidden: false,
     ...(violation ? { violation } : {}),
   };
 }
@@ -116,6 +149,7 @@ export function judgeInitialAdmin(
     restricted,
     allowListed,
     custom: false,
+    forbidden: false,
     ...(violation ? { violation } : {}),
   };
 }
@@ -144,5 +178,9 @@ export function privilegedAccessSettings(
     allowedCustomRoleIds: list<string>("allowedCustomRoleIds", d.allowedCustomRoleIds).map((x) =>
       x.toLowerCase(),
     ),
+    forbiddenRoleDefinitionIds: list<string>(
+      "forbiddenRoleDefinitionIds",
+      d.forbiddenRoleDefinitionIds,
+    ).map((x) => x.toLowerCase()),
   };
 }

@@ -1,7 +1,5 @@
 import { editDistance } from "../lib/editDistance";
-
-/** A role definition GUID (kept here so the policy pack can import the catalogue alone). */
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { GUID, GUID_SOURCE } from "./ids";
 
 /**
  * The role catalogue: the Azure built-in roles an access spec may name, with their fixed role
@@ -89,6 +87,13 @@ export interface CatalogueRole {
    * the vault, where a `secret/<name>` or `key/<name>` scope usually does.
    */
   readonly narrowable: boolean;
+  /**
+   * A general ARM role whose reach goes far beyond the vault (Owner, Contributor, User Access
+   * Administrator): refused at any scope in a vault, break-glass principals included, wherever the
+   * privileged-access rule is enforced (the default of its `forbiddenRoleDefinitionIds`). A
+   * break-glass principal holds Key Vault Administrator or Key Vault Data Access Administrator.
+   */
+  readonly forbiddenInVault: boolean;
 }
 
 const VAULT: readonly RoleTarget[] = ["vault"];
@@ -98,10 +103,24 @@ function role(
   name: string,
   id: string,
   slug: string,
-  rest: Partial<Pick<CatalogueRole, "objects" | "privileged" | "narrowable" | "releasesKeys">> &
+  rest: Partial<
+    Pick<
+      CatalogueRole,
+      "objects" | "privileged" | "narrowable" | "releasesKeys" | "forbiddenInVault"
+    >
+  > &
     Pick<CatalogueRole, "plane" | "targets" | "class">,
 ): CatalogueRole {
-  return { name, id, slug, privileged: false, narrowable: false, releasesKeys: false, ...rest };
+  return {
+    name,
+    id,
+    slug,
+    privileged: false,
+    narrowable: false,
+    releasesKeys: false,
+    forbiddenInVault: false,
+    ...rest,
+  };
 }
 
 /** The catalogue, in Microsoft's alphabetical order within each group. */
@@ -201,12 +220,14 @@ export const ROLES: readonly CatalogueRole[] = [
     plane: "control",
     targets: BOTH,
     privileged: true,
+    forbiddenInVault: true,
   }),
   role("Owner", "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "owner", {
     class: "grantAccess",
     plane: "control",
     targets: BOTH,
     privileged: true,
+    forbiddenInVault: true,
   }),
   role("Reader", "acdd72a7-3385-48ef-bd42-f606fba81ae7", "reader", {
     class: "readData",
@@ -228,6 +249,7 @@ export const ROLES: readonly CatalogueRole[] = [
       plane: "control",
       targets: BOTH,
       privileged: true,
+      forbiddenInVault: true,
     },
   ),
 ];
@@ -237,6 +259,13 @@ const BY_NAME = new Map(ROLES.map((r) => [normalizeName(r.name), r]));
 
 function normalizeName(name: string): string {
   return name.trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+/** The catalogue role with this name (Microsoft's, letter case and spacing ignored); throws if none. */
+export function catalogueRole(name: string): CatalogueRole {
+  const r = BY_NAME.get(normalizeName(name));
+  if (!r) throw new Error(`no catalogue role named "${name}"`);
+  return r;
 }
 
 /** The catalogue role with this GUID (any letter case), if any. */
@@ -340,8 +369,7 @@ export function roleDefinitionArmId(subscriptionId: string, roleId: string): str
   return `/subscriptions/${subscriptionId.toLowerCase()}/providers/Microsoft.Authorization/roleDefinitions/${roleId.toLowerCase()}`;
 }
 
-const SUBSCRIPTION_OF =
-  /^\/subscriptions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\//i;
+const SUBSCRIPTION_OF = new RegExp(`^/subscriptions/(${GUID_SOURCE})/`, "i");
 
 /** The subscription an ARM resource id lives in; throws on an id outside a subscription. */
 export function subscriptionOf(armId: string): string {

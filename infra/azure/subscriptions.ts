@@ -6,10 +6,11 @@
  * imports too, so config validation and the policy agree.
  */
 
+import { GUID_SOURCE } from "./ids";
+
 export const ALLOWED_SUBSCRIPTIONS_POLICY = "keyvault-vault-references-allowed-subscriptions";
 
-const SUBSCRIPTION =
-  /^\/subscriptions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\/|$)/i;
+const SUBSCRIPTION = new RegExp(`^/subscriptions/(${GUID_SOURCE})(/|$)`, "i");
 
 /** The subscription of an ARM id, lower case; undefined outside a subscription. */
 export function subscriptionIdOf(armId: string): string | undefined {

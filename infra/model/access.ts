@@ -9,6 +9,7 @@ import {
   privilegedAccessSettings,
   PrivilegedAccessSettings,
 } from "../azure/accessRules";
+import { GUID } from "../azure/ids";
 import { ROLE_CLASS_LABEL, resolveRole, ResolvedRole } from "../azure/roles";
 import { policySettings } from "./policyConfig";
 import { guid, OBJECT_NAME } from "./validation";
@@ -87,11 +88,15 @@ function tryParseScope(scope: unknown): AccessScope | undefined {
 export interface AccessGuardrails {
   readonly environment: Environment;
   /**
-   * The baseline's `access.privilegedRolesBreakGlassOnly`. The rule itself is the pack's
-   * (`privilegedAccessRule`); a test checks the two agree for every environment.
+   * The baseline's `access.privilegedRolesBreakGlassOnly`, which the baseline reads from the pack's
+   * rule (`privilegedAccessRule`).
    */
   readonly privilegedRolesBreakGlassOnly: boolean;
-  /** `breakGlassPrincipals`, lower case. */
+  /**
+   * The stack's `breakGlassPrincipals`, lower case. Informational: the environment's break-glass
+   * principals are the pack's allow-list, and where the rule is enforced the stack may only repeat
+   * some of them (`checkBreakGlassPrincipals`).
+   */
   readonly breakGlassPrincipals: ReadonlySet<string>;
 }
 
@@ -110,7 +115,10 @@ export function privilegedAccessRule(environment: Environment): PrivilegedAccess
 const RULE_FILE = (env: string) =>
   `${PRIVILEGED_ACCESS_POLICY}.allowedPrincipalIds in policies/config/${env}.json`;
 
-/** The config problem a restricted grant makes, or undefined when the estate may make it. */
+/**
+ * The config problem a restricted grant makes, or undefined when the estate may make it. The
+ * break-glass principals are the pack's allow-list, nothing else: the policy judges the same way.
+ */
 function refusal(
   j: Judgement,
   principal: string,
@@ -119,13 +127,53 @@ function refusal(
   rule: PrivilegedAccessRule,
 ): string | undefined {
   if (!rule.enforced || !j.restricted) return undefined;
-  if (!g.breakGlassPrincipals.has(principal)) {
-    return `${what}: in ${g.environment} it may be granted in a vault only to breakGlassPrincipals, and ${principal} is not one`;
+  if (j.forbidden) {
+    return `${what}: in ${g.environment} it is never granted in a vault, to a break-glass principal either (${PRIVILEGED_ACCESS_POLICY}.forbiddenRoleDefinitionIds); a break-glass principal holds Key Vault Administrator or Key Vault Data Access Administrator`;
   }
   if (!j.allowListed) {
-    return `${what}: ${principal} is in breakGlassPrincipals but not on the policy pack's break-glass allow-list for ${g.environment} (${RULE_FILE(g.environment)}); a break-glass principal takes a reviewed change to both`;
+    return `${what}: in ${g.environment} it may be granted in a vault only to a break-glass principal (${RULE_FILE(g.environment)}), and ${principal} is not one`;
   }
   return undefined;
+}
+
+/**
+ * The stack's `breakGlassPrincipals` (deprecated): the environment's break-glass principals are the
+ * pack's allow-list, so where the rule is enforced a stack may list only principals on it; a
+ * principal declared in the stack alone grants nothing and is refused at its index. Where the
+ * rule only advises (dev) the list is accepted as it is: nothing is refused there, and its
+ * principals count as known to the usage insights.
+ */
+export function checkBreakGlassPrincipals(
+  listed: readonly string[],
+  environment: Environment,
+  ctx: z.RefinementCtx,
+): void {
+  const rule = privilegedAccessRule(environment);
+  if (!rule.enforced) return;
+  listed.forEach((p, i) => {
+    // A malformed entry has its own issue already.
+    if (typeof p !== "string" || !GUID.test(p)) return;
+    if (!rule.settings.allowedPrincipalIds.includes(p.toLowerCase())) {
+      ctx.addIssue({
+        code: "custom",
+        path: [i],
+        message: `${p.toLowerCase()} is not a break-glass principal of ${environment}: break-glass principals are listed once, in ${RULE_FILE(environment)}; add it there (a security-reviewed change) or drop it here`,
+      });
+    }
+  });
+}
+
+/**
+ * The estate's break-glass principals (lower case): the pack's allow-list for the environment,
+ * then any the stack lists besides (possible only where the rule only advises).
+ */
+export function breakGlassPrincipalsOf(
+  listed: readonly string[],
+  environment: Environment,
+): string[] {
+  const allowed = privilegedAccessRule(environment).settings.allowedPrincipalIds;
+  const extra = listed.map((p) => p.toLowerCase()).filter((p) => !allowed.includes(p));
+  return [...new Set([...allowed, ...extra])];
 }
 
 /** What a restricted role is, in a refusal: the catalogue's privileged roles keep their wording. */

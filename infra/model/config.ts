@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { BASELINES, Baseline, ENVIRONMENTS, Environment } from "../../stacks";
 import { VAULT_NAME } from "../azure/names";
-import { AccessGuardrails, accessSpecSchema, breakGlassSet, checkAccess } from "./access";
+import {
+  AccessGuardrails,
+  accessSpecSchema,
+  breakGlassPrincipalsOf,
+  breakGlassSet,
+  checkAccess,
+  checkBreakGlassPrincipals,
+} from "./access";
 import { insightsConfigSources, insightsSchema } from "./insights";
 import { checkSinkGuardrails, checkTagLimits, checkVaultGuardrails } from "./guardrails";
 import { checkKeys, keySpecSchema } from "./keys";
@@ -289,8 +296,9 @@ const schemas = new Map<string, ReturnType<typeof estateSchema>>();
  * configs. The schema is a pure function of these inputs.
  */
 function cachedSchema(b: Baseline, access: AccessGuardrails) {
+  // The whole baseline: its limits follow the pack's config (`stacks/policyConfig.ts`).
   const key = JSON.stringify([
-    b.environment,
+    b,
     access.environment,
     access.privilegedRolesBreakGlassOnly,
     [...access.breakGlassPrincipals].sort(),
@@ -325,7 +333,14 @@ function estateSchema(b: Baseline, access: AccessGuardrails) {
         .record(z.string().min(1).max(512), z.string().max(256))
         .refine((t) => Object.keys(t).length <= 50, { error: "Azure allows at most 50 tags" })
         .default({}),
-      breakGlassPrincipals: z.array(guid).default([]),
+      // Deprecated: the environment's break-glass principals are the pack's allow-list, which the
+      // baseline reads (`access.breakGlassPrincipals`); the stack may only repeat them. Parsed to
+      // the estate's whole list, so the plan and the insights see the allow-listed principals.
+      breakGlassPrincipals: z
+        .array(guid)
+        .default([])
+        .superRefine((listed, ctx) => checkBreakGlassPrincipals(listed, b.environment, ctx))
+        .transform((listed) => breakGlassPrincipalsOf(listed, b.environment)),
       diagnostics: diagnosticsSchema(b),
       insights: insightsSchema(b),
       vaults: z.array(vaultSchema(b, access)).min(1, { error: "must list at least one vault" }),

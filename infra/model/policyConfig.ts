@@ -1,7 +1,5 @@
 import type { Environment } from "../../stacks";
-import dev from "../../policies/config/dev.json";
-import prod from "../../policies/config/prod.json";
-import staging from "../../policies/config/staging.json";
+import { POLICY_CONFIGS } from "../../stacks/policyConfig";
 
 /**
  * The policy pack's per-environment config (`policies/config/<env>.json`, the file the engine reads
@@ -9,11 +7,7 @@ import staging from "../../policies/config/staging.json";
  * access, exportable keys and the subscriptions the estate may reference. Imported, not read from
  * disk, so the model stays a pure function of its input; the same file is what CI passes the engine.
  */
-const CONFIGS: Readonly<Record<Environment, Readonly<Record<string, unknown>>>> = {
-  dev,
-  staging,
-  prod,
-};
+const CONFIGS = POLICY_CONFIGS;
 
 /** One policy's settings in an environment: whether it blocks there, and its properties. */
 export interface PolicySettings {

@@ -41,7 +41,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { GUID } from "../azure/ids";
+import { GUID } from "../azure/ids";
 
 export const guid = z.string({ error: "must be a string (a GUID)" }).regex(GUID, {
   error: "must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",

@@ -6,13 +6,13 @@ import {
   PRIVILEGED_ACCESS_POLICY,
   privilegedAccessSettings,
 } from "../../infra/azure/accessRules";
+import { GUID_PATTERN } from "../../infra/azure/ids";
 import { ROLE_CLASSES } from "../../infra/azure/roles";
 import { known, read } from "../lib/links";
 import { OWN_POLICY, type EstateStackPolicy } from "../lib/policy";
 import { ofType } from "../lib/stack";
 import { TOKENS } from "../lib/tokens";
 import { lastSegment } from "../lib/values";
-import { GUID_PATTERN } from "./roles";
 
 const guids = (d: readonly string[]) => ({
   type: "array" as const,
@@ -35,6 +35,7 @@ const configSchema = {
     allowedPrincipalIds: guids(d.allowedPrincipalIds),
     refuseUnlistedCustomRoles: { type: "boolean" as const, default: d.refuseUnlistedCustomRoles },
     allowedCustomRoleIds: guids(d.allowedCustomRoleIds),
+    forbiddenRoleDefinitionIds: guids(d.forbiddenRoleDefinitionIds),
   },
 };
 
@@ -56,11 +57,11 @@ function scopeOf(assignment: PolicyResource, objects: ReadonlySet<string>) {
 export const authorizationPrivilegedAccess: EstateStackPolicy = {
   name: PRIVILEGED_ACCESS_POLICY,
   description:
-    "Roles that grant access or administer a vault (and, where configured, write data at vault scope), custom roles and Managed HSM initial administrators go only to allow-listed break-glass principals.",
+    "Roles that grant access or administer a vault (Key Vault Administrator included; where configured, also roles that write data at vault scope), custom roles and Managed HSM initial administrators go only to allow-listed break-glass principals; Owner, Contributor and User Access Administrator go to nobody, break-glass included.",
   severity: "critical",
   enforcementLevel: "mandatory",
   remediationSteps:
-    "Grant a read or use role, or a writing role on one key or secret; or add the principal to breakGlassPrincipals and to allowedPrincipalIds in policies/config/<env>.json in one reviewed change (allowedCustomRoleIds for a reviewed custom role).",
+    "Grant a read or use role, or a writing role on one key or secret; or add the principal to this policy's allowedPrincipalIds in policies/config/<env>.json, the one break-glass list, in a reviewed change (allowedCustomRoleIds for a reviewed custom role).",
   controls: OWN_POLICY,
   configSchema,
   validateStack: (args, report) => {

@@ -15,6 +15,17 @@ export interface PolicyConfigEntry {
   readonly properties: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Policies folded into another (issue 19: one bad grant, one finding, one allow-list): a config
+ * that still names one is refused with where its settings went, not as an unknown name.
+ */
+export const FOLDED_POLICIES: Readonly<Record<string, string>> = {
+  "authorization-role-assignment-no-privileged-at-vault":
+    "folded into authorization-role-assignment-privileged-access: set its forbiddenRoleDefinitionIds there (default Owner, Contributor, User Access Administrator)",
+  "authorization-role-assignment-key-vault-administrator-allow-list":
+    "folded into authorization-role-assignment-privileged-access: its allowedPrincipalIds is the one break-glass allow-list",
+};
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -83,7 +94,8 @@ export function parsePolicyConfig(
   for (const [name, value] of Object.entries(raw)) {
     const policy = byName.get(name);
     if (!policy) {
-      errors.push(`unknown policy '${name}'`);
+      const folded = FOLDED_POLICIES[name];
+      errors.push(folded ? `policy '${name}' was ${folded}` : `unknown policy '${name}'`);
       continue;
     }
     const entry = typeof value === "string" ? { enforcementLevel: value } : value;

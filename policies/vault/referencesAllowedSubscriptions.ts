@@ -5,6 +5,7 @@ import {
   subscriptionIdOf,
   subscriptionViolation,
 } from "../../infra/azure/subscriptions";
+import { GUID_PATTERN } from "../../infra/azure/ids";
 import { known } from "../lib/links";
 import { OWN_POLICY, type EstateStackPolicy } from "../lib/policy";
 import { ofType } from "../lib/stack";
@@ -16,7 +17,7 @@ const configSchema = {
       type: "array" as const,
       items: {
         type: "string" as const,
-        pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        pattern: GUID_PATTERN,
       },
       uniqueItems: true,
       default: [],
