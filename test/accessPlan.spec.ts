@@ -8,9 +8,8 @@ import type { ResolvedGrant } from "../infra/model/types";
 import { EMULATED_SUBSCRIPTION } from "../tools/plan/emulator";
 import { runProgram } from "../tools/plan/engine";
 import { planStack } from "../tools/plan/cli";
-import { AccessRow } from "../tools/plan/accessMatrix";
 import { renderConsole, renderJson, renderMarkdown } from "../tools/plan/report";
-import type { PlanReport } from "../tools/contract/plan";
+import type { AccessEntry, PlanReport } from "../tools/contract/plan";
 import {
   clone,
   committedConfig,
@@ -30,8 +29,8 @@ const SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6";
 const roleDef = (guid: string) =>
   `/subscriptions/${EMULATED_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 
-function rows(report: PlanReport): AccessRow[] {
-  return report.access as AccessRow[];
+function rows(report: PlanReport): readonly AccessEntry[] {
+  return report.access;
 }
 
 function byName(report: PlanReport, type: string, name: string) {
@@ -198,7 +197,7 @@ describe("role assignments in the plan", () => {
   });
 
   describe("notes a reviewer should see", () => {
-    async function devWith(grant: Record<string, unknown>): Promise<AccessRow> {
+    async function devWith(grant: Record<string, unknown>): Promise<AccessEntry> {
       const config: StackConfigDoc = clone(committedConfig("dev"));
       const vault = (config["keyvault-estate:vaults"] as { access: unknown[] }[])[0];
       vault.access = [grant];

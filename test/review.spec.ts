@@ -147,6 +147,10 @@ function basePlan(): PlanReport {
         roleDefinitionId: "/providers/Microsoft.Authorization/roleDefinitions/4633458b",
         scope: "secret/db",
         vault: "pay",
+        roleAssignmentName: "6c0f4d0e-2a51-5f1b-9a34-7d1e2b3c4d5e",
+        scopeId:
+          "/subscriptions/x/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv/secrets/db",
+        notes: [],
       },
     ],
     requiredInputs: [],

@@ -67,16 +67,26 @@ export interface CostNote {
   readonly message: string;
 }
 
-/** One row of the access matrix: who can do what, where. */
+/**
+ * One row of the access matrix: who can do what, where. The plan report's `access` and the change
+ * review's granted and revoked lists carry these rows.
+ */
 export interface AccessEntry {
   readonly principalId: string;
   readonly principalType: string;
   readonly role: string;
   readonly roleDefinitionId: string;
+  /** The scope in config words: `vault`, `secret/<name>`, `key/<name>`. */
   readonly scope: string;
   readonly vault: string;
-  /** What a reviewer should look at (raw role GUIDs, broad roles at vault scope). */
-  readonly notes?: readonly string[];
+  /** The assignment's GUID name (UUIDv5 of scope, principal and role). */
+  readonly roleAssignmentName: string;
+  /** The resolved ARM id of the scope. */
+  readonly scopeId: string;
+  readonly description?: string;
+  readonly condition?: string;
+  /** What a reviewer should look at: raw role GUIDs, broad roles at vault scope, undeclared grants. */
+  readonly notes: readonly string[];
 }
 
 /** An input the pipeline must provide for `pulumi up` (a secret's source). Names only, never values. */

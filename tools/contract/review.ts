@@ -1,13 +1,13 @@
-import type { PolicyViolation } from "./plan";
+import type { AccessEntry, PolicyViolation } from "./plan";
 
-/** The change review of a plan against a base plan (DESIGN.md contract 7). */
+/** The change review of a plan against a base plan (docs/architecture.md, contract 7). */
 export interface PlanComparison {
   /** What `pulumi up` would do to each resource, in URN order; components are left out. */
   readonly changes: readonly ResourceChange[];
   /** Role assignments that appear and disappear, as the plans' access entries. */
   readonly access: {
-    readonly granted: readonly AccessRecord[];
-    readonly revoked: readonly AccessRecord[];
+    readonly granted: readonly AccessEntry[];
+    readonly revoked: readonly AccessEntry[];
   };
   /** Policy findings (the pack's, and Azure Policy's when both plans have them) new and fixed. */
   readonly violations: { readonly new: readonly Finding[]; readonly fixed: readonly Finding[] };
@@ -66,18 +66,6 @@ export interface Risk {
   readonly level: "mandatory" | "advisory";
   /** What happens and what to do instead. */
   readonly message: string;
-}
-
-/** An access entry as the plan reports carry it (`AccessEntry` plus whatever the plan added). */
-export interface AccessRecord {
-  readonly principalId: string;
-  readonly principalType: string;
-  readonly role: string;
-  readonly roleDefinitionId: string;
-  readonly scope: string;
-  readonly vault: string;
-  readonly description?: string;
-  readonly notes?: readonly string[];
 }
 
 /** An Azure Policy finding as the report's `azurePolicy.findings` carries it. */

@@ -10,16 +10,6 @@ import type { AccessEntry } from "../contract/plan";
  * The plan's access matrix: one row per role assignment the program registered, read from the
  * registered inputs (what would be deployed), labelled with the access spec that asked for it.
  */
-export interface AccessRow extends AccessEntry {
-  /** The assignment's GUID name (UUIDv5 of scope, principal and role). */
-  readonly roleAssignmentName: string;
-  /** The resolved ARM id of the scope (`scope` is its logical form: vault, secret/x, key/x). */
-  readonly scopeId: string;
-  readonly description?: string;
-  readonly condition?: string;
-  /** What a reviewer should look at: raw role GUIDs, broad roles at vault scope, undeclared grants. */
-  readonly notes: readonly string[];
-}
 
 const ROLE_ASSIGNMENT: string = TOKENS.roleAssignment;
 const KEY_STORES = new Set<string>([TOKENS.vault, TOKENS.managedHsm]);
@@ -52,11 +42,11 @@ export const KEY_RELEASE_ROLE = "Secure key release (attested environments)";
 export function buildAccessMatrix(
   vaults: readonly MatrixVault[],
   resources: readonly PlannedResource[],
-): AccessRow[] {
+): AccessEntry[] {
   const assignments = resources.filter((r) => r.type === ROLE_ASSIGNMENT);
   const byName = new Map(assignments.map((r) => [r.name, r]));
   const matched = new Set<string>();
-  const rows: AccessRow[] = [];
+  const rows: AccessEntry[] = [];
 
   for (const v of vaults) {
     for (const a of v.access) {
@@ -100,8 +90,8 @@ export function buildAccessMatrix(
  * and, for each exportable key, every attestation authority its release policy trusts (any
  * environment that authority attests, with the stated claims, can receive the private key).
  */
-function dataPlaneRows(v: MatrixVault, resources: readonly PlannedResource[]): AccessRow[] {
-  const rows: AccessRow[] = [];
+function dataPlaneRows(v: MatrixVault, resources: readonly PlannedResource[]): AccessEntry[] {
+  const rows: AccessEntry[] = [];
   const store = resources.find(
     (r) => KEY_STORES.has(r.type) && (r.name === v.name || r.name.endsWith(`/${v.name}`)),
   );
@@ -150,7 +140,7 @@ function row(
   r: PlannedResource,
   label: { vault: string; scope: string; role: string },
   notes: readonly string[],
-): AccessRow {
+): AccessEntry {
   const description = r.inputs.description;
   const condition = r.inputs.condition;
   return {
@@ -186,7 +176,7 @@ function logicalScope(id: string, storeId: string): string {
   return m ? `${m[1].toLowerCase() === "secrets" ? "secret" : "key"}/${m[2]}` : id;
 }
 
-function compareRows(a: AccessRow, b: AccessRow): number {
+function compareRows(a: AccessEntry, b: AccessEntry): number {
   // Code-unit order, not localeCompare: the same on every machine, whatever its locale.
   const ka = [a.vault, a.scope, a.role, a.principalId, a.principalType, a.roleAssignmentName];
   const kb = [b.vault, b.scope, b.role, b.principalId, b.principalType, b.roleAssignmentName];

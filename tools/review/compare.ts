@@ -1,6 +1,5 @@
 import { TOKENS } from "../../infra/azure/tokens";
-import type { PolicyViolation } from "../contract/plan";
-import type { PlanReport, ReportResource } from "../contract/plan";
+import type { AccessEntry, PlanReport, PolicyViolation, ReportResource } from "../contract/plan";
 import { allLeaves, coveredBy, diffLeaves } from "./paths";
 import { replaceReasons } from "./replace";
 import { renderChangesConsole } from "./render";
@@ -14,7 +13,6 @@ import {
   retainedRisk,
 } from "./risks";
 import {
-  AccessRecord,
   AzurePolicyFinding,
   Finding,
   PlanComparison,
@@ -346,14 +344,14 @@ function sortRisks(risks: readonly Risk[]): Risk[] {
 
 // --- access and findings ----------------------------------------------------------------------
 
-function accessKey(a: AccessRecord): string {
+function accessKey(a: AccessEntry): string {
   const role = (a.roleDefinitionId.split("/").pop() ?? a.roleDefinitionId).toLowerCase();
   return [a.vault, a.scope, role, a.principalId.toLowerCase()].join("|");
 }
 
 function diffAccess(
-  base: readonly AccessRecord[],
-  next: readonly AccessRecord[],
+  base: readonly AccessEntry[],
+  next: readonly AccessEntry[],
 ): PlanComparison["access"] {
   const before = new Set(base.map(accessKey));
   const after = new Set(next.map(accessKey));

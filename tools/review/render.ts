@@ -1,5 +1,5 @@
+import type { AccessEntry } from "../contract/plan";
 import {
-  AccessRecord,
   Finding,
   isPackFinding,
   PlanComparison,
@@ -102,7 +102,7 @@ function shownProperties(c: ResourceChange): readonly PropertyChange[] {
   return c.action === "update" || c.action === "replace" ? c.properties : [];
 }
 
-function accessText(a: AccessRecord): string {
+function accessText(a: AccessEntry): string {
   const who = `${a.principalType} ${a.principalId}${a.description ? ` (${a.description})` : ""}`;
   return `${who}: ${a.role} on ${a.scope} of vault ${a.vault}`;
 }
