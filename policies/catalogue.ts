@@ -17,7 +17,7 @@ export interface CatalogueEntry {
   };
 }
 
-export function catalogueEntry(
+function catalogueEntry(
   policy: EstatePolicy,
   levels: Record<Environment, EnforcementLevel>,
 ): CatalogueEntry {

@@ -14,7 +14,7 @@ export type DecodedReleasePolicy =
   | { readonly ok: false; readonly problem: string };
 
 /** An authority URL as compared: lower case, without a trailing slash. */
-export function normalizeAuthority(url: string): string {
+function normalizeAuthority(url: string): string {
   return url.trim().toLowerCase().replace(/\/+$/, "");
 }
 

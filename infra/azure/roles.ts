@@ -20,10 +20,10 @@ import { GUID, GUID_SOURCE } from "./ids";
  */
 
 /** The object kinds a data-plane role's data actions act on. */
-export type RoleObjects = "secrets" | "keys" | "certificates";
+type RoleObjects = "secrets" | "keys" | "certificates";
 
 /** The resource kinds an assignment of the role is meaningful on. */
-export type RoleTarget = "vault" | "managedHsm";
+type RoleTarget = "vault" | "managedHsm";
 
 /**
  * What a role can do, from its actions and data actions in Microsoft's built-in role reference:

@@ -9,7 +9,7 @@ import { aliasesFor } from "./aliases";
  * The UUIDv5 namespace of role assignment names. Never change it: every assignment's name, and so
  * its identity in Azure, derives from it.
  */
-export const ROLE_ASSIGNMENT_NAMESPACE = "5d0f4a8e-6b1c-4f7a-9e3d-2c8b1a7f6e40";
+const ROLE_ASSIGNMENT_NAMESPACE = "5d0f4a8e-6b1c-4f7a-9e3d-2c8b1a7f6e40";
 
 /**
  * A role assignment's name: UUIDv5 of (scope, principal, role), like Bicep's
@@ -24,7 +24,7 @@ export function roleAssignmentName(scopeId: string, principalId: string, roleId:
 }
 
 /** Anything with an ARM id: a `keyvault.Key`, a `keyvault.Secret`, or a test stand-in. */
-export interface ArmResource {
+interface ArmResource {
   readonly id: pulumi.Input<string>;
 }
 

@@ -6,7 +6,7 @@ import { aliasesFor } from "./aliases";
 import { VaultChildTarget } from "./writeChain";
 
 /** What ARM sets on a key at creation only: everything but its identity (see `VaultKeys`). */
-export const KEY_IMMUTABLE_PATHS = ["properties", "tags"] as const;
+const KEY_IMMUTABLE_PATHS = ["properties", "tags"] as const;
 
 const days = (n: number) => `P${n}D`;
 
@@ -66,7 +66,7 @@ export interface KeyIds {
 }
 
 /** A key's consumer-facing ids. The versioned ARM id is the key's id plus `/versions/<version>`. */
-export function keyIds(key: keyvault.Key): KeyIds {
+function keyIds(key: keyvault.Key): KeyIds {
   return {
     versionlessUri: key.keyUri,
     versionedUri: key.keyUriWithVersion,

@@ -8,7 +8,7 @@ import { aliasesFor } from "./aliases";
 import { VaultChildTarget } from "./writeChain";
 
 /** The ARM path of a secret's expiry; ignored after creation when it counts from the creation day. */
-export const SECRET_EXPIRY_PATH = "properties.attributes.expires";
+const SECRET_EXPIRY_PATH = "properties.attributes.expires";
 
 /** Arguments of `VaultSecrets`. */
 export interface VaultSecretsArgs {

@@ -363,7 +363,6 @@ function estateSchema(b: Baseline, access: AccessGuardrails) {
 
 type EstateShape = z.output<ReturnType<typeof estateSchema>>;
 export type VaultConfig = EstateShape["vaults"][number];
-export type DiagnosticsConfig = EstateShape["diagnostics"];
 
 /** A validated stack config with its environment's baseline applied. */
 export interface EstateConfig extends EstateShape {

@@ -125,7 +125,7 @@ export function resolveEstate(input: EstateInput): ResolvedEstate {
  * The stack outputs that carry the sinks' ARM ids: what an estate exports (`Estate.outputs`), so a
  * platform stack of this program is the one team stacks read them from (`diagnostics.fromStack`).
  */
-export const SINK_OUTPUTS = {
+const SINK_OUTPUTS = {
   workspace: "logAnalyticsWorkspaceId",
   archive: "auditStorageAccountId",
 } as const;

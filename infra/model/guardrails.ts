@@ -25,7 +25,7 @@ type Issue = (path: PropertyKey[], message: string) => void;
 type TagMap = Readonly<Record<string, string>>;
 
 /** The tags the estate sets on every taggable resource; a stack may not set them itself. */
-export const RESERVED_TAGS = ["environment", "managed-by"] as const;
+const RESERVED_TAGS = ["environment", "managed-by"] as const;
 
 /** The parts of a parsed vault these rules read (the schema's output, read leniently). */
 export interface GuardedVaultShape {

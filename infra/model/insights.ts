@@ -167,7 +167,7 @@ function checkReceiverNames(
   }
 }
 
-export type InsightsConfig = z.output<ReturnType<typeof insightsSchema>>;
+type InsightsConfig = z.output<ReturnType<typeof insightsSchema>>;
 
 /** The config key named by `insights.receivers.webhook.source.config`, read leniently. */
 export function insightsConfigSources(insights: unknown): string[] {
@@ -177,7 +177,7 @@ export function insightsConfigSources(insights: unknown): string[] {
 }
 
 /** The event types an expiry subscription receives (Event Grid's Key Vault source). */
-export const EXPIRY_EVENT_TYPES = [
+const EXPIRY_EVENT_TYPES = [
   "Microsoft.KeyVault.SecretNearExpiry",
   "Microsoft.KeyVault.SecretExpired",
   "Microsoft.KeyVault.KeyNearExpiry",

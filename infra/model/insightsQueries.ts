@@ -25,7 +25,7 @@
  */
 
 /** Operations that delete or purge key material or a whole store. */
-export const DELETE_OR_PURGE_OPERATIONS = [
+const DELETE_OR_PURGE_OPERATIONS = [
   "SecretDelete",
   "SecretPurge",
   "KeyDelete",
@@ -37,7 +37,7 @@ export const DELETE_OR_PURGE_OPERATIONS = [
 ] as const;
 
 /** Operations that bring deleted material back (soft delete's other half). */
-export const RECOVER_OPERATIONS = [
+const RECOVER_OPERATIONS = [
   "SecretRecover",
   "KeyRecover",
   "CertificateRecover",
@@ -45,7 +45,7 @@ export const RECOVER_OPERATIONS = [
 ] as const;
 
 /** Operations that change a store's configuration (network rules, purge protection, RBAC mode). */
-export const CONFIGURATION_OPERATIONS = [
+const CONFIGURATION_OPERATIONS = [
   "VaultPut",
   "VaultPatch",
   "VaultDelete",
@@ -55,7 +55,7 @@ export const CONFIGURATION_OPERATIONS = [
 ] as const;
 
 /** The expiry notifications Key Vault records when it publishes an expiry event. */
-export const EXPIRY_NOTIFICATIONS = [
+const EXPIRY_NOTIFICATIONS = [
   "SecretNearExpiryEventGridNotification",
   "SecretExpiredEventGridNotification",
   "KeyNearExpiryEventGridNotification",
@@ -71,7 +71,7 @@ const list = (items: readonly string[]) => items.map((i) => `"${i}"`).join(", ")
  * workspace may hold other teams' vaults), and the caller and object columns the queries share.
  * `contains` is case-insensitive, and ARM ids in logs are lower-cased.
  */
-export function auditPrelude(resourceGroup: string): string {
+function auditPrelude(resourceGroup: string): string {
   return [
     "AZKVAuditLogs",
     `| where _ResourceId contains "/resourcegroups/${resourceGroup.toLowerCase()}/providers/microsoft.keyvault/"`,
@@ -85,7 +85,7 @@ export function auditPrelude(resourceGroup: string): string {
 }
 
 /** The principals the estate knows, as a KQL dynamic array (lower-case GUIDs, sorted). */
-export function knownPrincipalsLiteral(principals: readonly string[]): string {
+function knownPrincipalsLiteral(principals: readonly string[]): string {
   return `dynamic([${list(principals)}])`;
 }
 

@@ -9,14 +9,14 @@ import { OBJECT_NAME } from "./validation";
  * `resolveKeySpec` turns a spec into the fully defaulted form `infra/keys.ts` maps to a Key.
  */
 
-export const KEY_TYPES = ["RSA", "EC"] as const;
-export const PROTECTIONS = ["hsm", "software"] as const;
+const KEY_TYPES = ["RSA", "EC"] as const;
+const PROTECTIONS = ["hsm", "software"] as const;
 /** RSA sizes Key Vault generates, in bits. */
 export const RSA_SIZES = [2048, 3072, 4096] as const;
 /** NIST curves Key Vault generates; P-256K (secp256k1) is accepted only when a spec names it. */
-export const EC_CURVES = ["P-256", "P-384", "P-521", "P-256K"] as const;
-export const ENCRYPTION_OPS = ["encrypt", "decrypt", "wrapKey", "unwrapKey"] as const;
-export const SIGNING_OPS = ["sign", "verify"] as const;
+const EC_CURVES = ["P-256", "P-384", "P-521", "P-256K"] as const;
+const ENCRYPTION_OPS = ["encrypt", "decrypt", "wrapKey", "unwrapKey"] as const;
+const SIGNING_OPS = ["sign", "verify"] as const;
 const KEY_OPS = [...ENCRYPTION_OPS, ...SIGNING_OPS, "import", "release"] as const;
 
 /** Azure's limits on a key rotation policy (Key Vault "Configure key auto-rotation"). */
@@ -30,7 +30,7 @@ export const ROTATION_LIMITS = {
 } as const;
 
 /** Where the README explains why a Managed HSM's keys are created after activation. */
-export const MANAGED_HSM_RUNBOOK = 'README, "Managed HSM activation runbook"';
+const MANAGED_HSM_RUNBOOK = 'README, "Managed HSM activation runbook"';
 
 const isoInstant = (what: string) =>
   z.iso.datetime({
@@ -132,7 +132,7 @@ export function kty(type: KeyType, protection: Protection): Kty {
 }
 
 /** The protection a tier gives a key that does not name one. */
-export function defaultProtection(tier: VaultTier): Protection {
+function defaultProtection(tier: VaultTier): Protection {
   return tier === "standard" ? "software" : "hsm";
 }
 

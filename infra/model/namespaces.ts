@@ -12,7 +12,7 @@ const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
 const OURS = squash(PROJECT); // "keyvaultestate"
 
 /** Whether `namespace` reads as a misspelling of this project's namespace. */
-export function looksLikeProjectNamespace(namespace: string): boolean {
+function looksLikeProjectNamespace(namespace: string): boolean {
   if (namespace === PROJECT) return false;
   const s = squash(namespace);
   if (s.length === 0) return false;

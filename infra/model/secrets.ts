@@ -9,10 +9,7 @@ import { OBJECT_NAME } from "./validation";
  */
 
 /** Content types App Service and Application Gateway import from Key Vault as certificates. */
-export const CERTIFICATE_CONTENT_TYPES = [
-  "application/x-pkcs12",
-  "application/x-pem-file",
-] as const;
+const CERTIFICATE_CONTENT_TYPES = ["application/x-pkcs12", "application/x-pem-file"] as const;
 export type CertificateContentType = (typeof CERTIFICATE_CONTENT_TYPES)[number];
 
 export function isCertificateContentType(t: string): t is CertificateContentType {
@@ -40,31 +37,30 @@ export function isCertificateContentType(t: string): t is CertificateContentType
  * token variable (docs.npmjs.com, "Using private packages in a CI/CD workflow"); Pulumi reads
  * `PULUMI_ACCESS_TOKEN`, `PULUMI_CONFIG_PASSPHRASE` and other `PULUMI_*` settings.
  */
-export const CREDENTIAL_VARIABLES: readonly { readonly pattern: RegExp; readonly what: string }[] =
-  [
-    { pattern: /^GITHUB_/i, what: "GitHub Actions (reserved GITHUB_ prefix, GITHUB_TOKEN)" },
-    { pattern: /^ACTIONS_/i, what: "the GitHub Actions runtime and OIDC request tokens" },
-    { pattern: /^GH_(ENTERPRISE_)?TOKEN$/i, what: "the GitHub CLI's token" },
-    {
-      pattern: /^SYSTEM_/i,
-      what: "Azure Pipelines (System.AccessToken and the SYSTEM_ variables)",
-    },
-    { pattern: /^ENDPOINT_AUTH_/i, what: "Azure Pipelines service connection credentials" },
-    { pattern: /^AZURE_DEVOPS_EXT_PAT$/i, what: "the Azure DevOps CLI's personal access token" },
-    {
-      pattern: /^AZURE_(CLIENT_|TENANT_ID$|USERNAME$|PASSWORD$|FEDERATED_TOKEN)/i,
-      what: "the Azure SDKs' and CLI's sign-in (EnvironmentCredential, workload identity)",
-    },
-    { pattern: /^AZURE_STORAGE_/i, what: "the Azure CLI's storage credentials" },
-    { pattern: /^(IDENTITY_(ENDPOINT|HEADER)|MSI_(ENDPOINT|SECRET))$/i, what: "managed identity" },
-    {
-      pattern: /^ARM_/i,
-      what: "the deploying identity of the Azure providers (ARM_CLIENT_SECRET)",
-    },
-    { pattern: /^(NPM_TOKEN|NODE_AUTH_TOKEN)$/i, what: "npm's registry token" },
-    { pattern: /^NPM_CONFIG_/i, what: "npm configuration (registry auth tokens)" },
-    { pattern: /^PULUMI_/i, what: "Pulumi (PULUMI_ACCESS_TOKEN, PULUMI_CONFIG_PASSPHRASE)" },
-  ];
+const CREDENTIAL_VARIABLES: readonly { readonly pattern: RegExp; readonly what: string }[] = [
+  { pattern: /^GITHUB_/i, what: "GitHub Actions (reserved GITHUB_ prefix, GITHUB_TOKEN)" },
+  { pattern: /^ACTIONS_/i, what: "the GitHub Actions runtime and OIDC request tokens" },
+  { pattern: /^GH_(ENTERPRISE_)?TOKEN$/i, what: "the GitHub CLI's token" },
+  {
+    pattern: /^SYSTEM_/i,
+    what: "Azure Pipelines (System.AccessToken and the SYSTEM_ variables)",
+  },
+  { pattern: /^ENDPOINT_AUTH_/i, what: "Azure Pipelines service connection credentials" },
+  { pattern: /^AZURE_DEVOPS_EXT_PAT$/i, what: "the Azure DevOps CLI's personal access token" },
+  {
+    pattern: /^AZURE_(CLIENT_|TENANT_ID$|USERNAME$|PASSWORD$|FEDERATED_TOKEN)/i,
+    what: "the Azure SDKs' and CLI's sign-in (EnvironmentCredential, workload identity)",
+  },
+  { pattern: /^AZURE_STORAGE_/i, what: "the Azure CLI's storage credentials" },
+  { pattern: /^(IDENTITY_(ENDPOINT|HEADER)|MSI_(ENDPOINT|SECRET))$/i, what: "managed identity" },
+  {
+    pattern: /^ARM_/i,
+    what: "the deploying identity of the Azure providers (ARM_CLIENT_SECRET)",
+  },
+  { pattern: /^(NPM_TOKEN|NODE_AUTH_TOKEN)$/i, what: "npm's registry token" },
+  { pattern: /^NPM_CONFIG_/i, what: "npm configuration (registry auth tokens)" },
+  { pattern: /^PULUMI_/i, what: "Pulumi (PULUMI_ACCESS_TOKEN, PULUMI_CONFIG_PASSPHRASE)" },
+];
 
 /** What a credential variable belongs to, or undefined for a name a pipeline may set freely. */
 export function credentialVariable(name: string): string | undefined {

@@ -28,7 +28,7 @@ import {
 // --- locks ---------------------------------------------------------------------------------------
 
 /** The lock's Azure name used when the config names none (the name deployed stacks carry). */
-export const DEFAULT_LOCK_NAMES = {
+const DEFAULT_LOCK_NAMES = {
   CanNotDelete: "keyvault-estate-do-not-delete",
   ReadOnly: "keyvault-estate-read-only",
 } as const;
@@ -67,7 +67,7 @@ export function storeLockSchema(b: Baseline) {
 }
 
 /** A private endpoint's own `lock` (none unless asked, as the Terraform AVM module does). */
-export const endpointLockSchema = lockObject(["CanNotDelete", "ReadOnly"]);
+const endpointLockSchema = lockObject(["CanNotDelete", "ReadOnly"]);
 
 export interface LockConfig {
   readonly kind: "CanNotDelete" | "ReadOnly" | "none";
@@ -118,7 +118,7 @@ export type PrivateEndpointConfig = z.output<typeof privateEndpointSchema>;
 // --- diagnostic settings -------------------------------------------------------------------------
 
 /** The default setting's Azure name; a list item with this name keeps the deployed resource. */
-export const DEFAULT_DIAGNOSTIC_SETTING = "keyvault-estate-audit";
+const DEFAULT_DIAGNOSTIC_SETTING = "keyvault-estate-audit";
 
 /**
  * What each store kind logs (Azure Monitor's supported log categories: Microsoft.KeyVault/vaults

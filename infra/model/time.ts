@@ -9,7 +9,7 @@ export function startOfUtcDay(d: Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 }
 
-export const SECONDS_PER_DAY = 86_400;
+const SECONDS_PER_DAY = 86_400;
 
 /** Seconds since the epoch, as ARM's key and secret `attributes` carry instants. */
 export function epochSeconds(d: Date): number {

@@ -117,7 +117,7 @@ export interface ResolvedVault {
   readonly access: readonly ResolvedGrant[];
 }
 
-export interface ResolvedNetwork {
+interface ResolvedNetwork {
   readonly publicNetworkAccess: "Enabled" | "Disabled";
   readonly defaultAction: "Allow" | "Deny";
   readonly bypass: "AzureServices" | "None";
@@ -260,7 +260,7 @@ export interface SecretSourceRef {
 /* Usage insights (infra/model/insights.ts resolves them). */
 
 /** One saved query in the workspace. */
-export interface ResolvedSavedQuery {
+interface ResolvedSavedQuery {
   readonly key: string;
   readonly resource: ResourceName;
   /** The saved search's id in the workspace (unique per workspace, so it carries the environment). */
@@ -301,7 +301,7 @@ export interface ResolvedExpiryEvents {
 }
 
 /** One chart of the workbook. */
-export interface ResolvedWorkbookChart {
+interface ResolvedWorkbookChart {
   readonly name: string;
   readonly title: string;
   readonly query: string;

@@ -1,3 +1,4 @@
+import { GUID } from "../azure/ids";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 
@@ -40,9 +41,6 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out;
 }
-
-export { GUID } from "../azure/ids";
-import { GUID } from "../azure/ids";
 
 export const guid = z.string({ error: "must be a string (a GUID)" }).regex(GUID, {
   error: "must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",

@@ -14,7 +14,7 @@ const configSchema = {
 type RotationPolicy = Unwrap<keyvault.KeyArgs>["properties"]["rotationPolicy"];
 
 /** Days after creation at which the rotation policy rotates the key, when it can be computed. */
-export function rotationDay(policy: RotationPolicy): number | "none" | "unknown" {
+function rotationDay(policy: RotationPolicy): number | "none" | "unknown" {
   const rotate = (policy?.lifetimeActions ?? []).filter((a) => sameText(a.action?.type, "rotate"));
   if (rotate.length === 0) return "none";
   const expiry = policy?.attributes?.expiryTime;

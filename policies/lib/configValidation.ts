@@ -2,7 +2,7 @@ import type { EnforcementLevel } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import type { EstatePolicy } from "./policy";
 
-export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = [
+const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = [
   "advisory",
   "mandatory",
   "remediate",
@@ -19,7 +19,7 @@ export interface PolicyConfigEntry {
  * Policies folded into another (issue 19: one bad grant, one finding, one allow-list): a config
  * that still names one is refused with where its settings went, not as an unknown name.
  */
-export const FOLDED_POLICIES: Readonly<Record<string, string>> = {
+const FOLDED_POLICIES: Readonly<Record<string, string>> = {
   "authorization-role-assignment-no-privileged-at-vault":
     "folded into authorization-role-assignment-privileged-access: set its forbiddenRoleDefinitionIds there (default Owner, Contributor, User Access Administrator)",
   "authorization-role-assignment-key-vault-administrator-allow-list":

@@ -6,7 +6,7 @@ export { ENVIRONMENTS, type Environment } from "../../stacks/baseline";
 import type { Environment } from "../../stacks/baseline";
 
 /** Path of an environment's policy config, the file passed to `--policy-pack-config`. */
-export function policyConfigPath(env: Environment): string {
+function policyConfigPath(env: Environment): string {
   return path.join(__dirname, "..", "config", `${env}.json`);
 }
 

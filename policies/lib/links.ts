@@ -37,7 +37,7 @@ export function isPropertySet(resource: PolicyResource, property: string): boole
 }
 
 /** The physical name of a vault or Managed HSM, as inputs (`vaultName`/`name`) or outputs (`name`). */
-export function physicalName(resource: PolicyResource): string | undefined {
+function physicalName(resource: PolicyResource): string | undefined {
   const inputName =
     resource.type === TOKENS.vault ? known(() => resource.props.vaultName) : undefined;
   const name = inputName ?? known(() => resource.props.name);
@@ -45,7 +45,7 @@ export function physicalName(resource: PolicyResource): string | undefined {
 }
 
 /** True when an ARM id (or a child scope of it) designates the vault or Managed HSM. */
-export function armIdDesignates(id: string, target: PolicyResource): boolean {
+function armIdDesignates(id: string, target: PolicyResource): boolean {
   const name = physicalName(target);
   const targetId = known(() => target.props.id);
   const lower = id.toLowerCase();

@@ -23,7 +23,7 @@ export interface Controls {
   readonly ownPolicy: boolean;
 }
 
-export type DefaultLevel = "advisory" | "mandatory";
+type DefaultLevel = "advisory" | "mandatory";
 
 interface Metadata {
   readonly name: string;

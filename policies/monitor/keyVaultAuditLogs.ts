@@ -16,7 +16,7 @@ interface LogSetting {
 }
 
 /** Audit logs: category group `audit` or `allLogs`, or the `AuditEvent` category, enabled. */
-export function sendsAuditLogs(setting: PolicyResource): boolean {
+function sendsAuditLogs(setting: PolicyResource): boolean {
   const logs = known(() => setting.props.logs);
   if (!Array.isArray(logs)) return false;
   return logs.some((entry: LogSetting) => {

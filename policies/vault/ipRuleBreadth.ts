@@ -17,7 +17,7 @@ interface BreadthConfig {
 }
 
 /** The number of addresses the union of the ranges covers (overlaps counted once). */
-export function coveredAddresses(ranges: readonly Ipv4Range[]): number {
+function coveredAddresses(ranges: readonly Ipv4Range[]): number {
   const sorted = [...ranges].sort((a, b) => a.first - b.first);
   let total = 0;
   let end = -1;

@@ -6,7 +6,7 @@ import { TOKENS } from "../lib/tokens";
 import { sameText } from "../lib/values";
 
 /** A key's type from its inputs (`properties.kty`) or, in the engine's stack view, its outputs (`kty`). */
-export function keyType(key: PolicyResource): unknown {
+function keyType(key: PolicyResource): unknown {
   return known(() => key.props.properties?.kty) ?? known(() => key.props.kty);
 }
 

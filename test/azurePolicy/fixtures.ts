@@ -2,15 +2,14 @@ import { PolicyExport } from "../../tools/azure-policy/load";
 import { parseDocument } from "../../tools/azure-policy/load";
 import { PlanResourceLike, projectResources } from "../../tools/plan/armProjection";
 import { AzurePolicyReport, evaluateExport } from "../../tools/azure-policy/whatIf";
-import type { PlanReport } from "../../tools/contract/plan";
 
 /** Typed fixtures for the Azure Policy what-if: a compliant estate by default, one field changed per case. */
 
 export const NOW = new Date("2026-06-01T00:00:00Z");
-export const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000";
+const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000";
 export const RG = `${SUB}/resourceGroups/rg-kv-test`;
 export const VAULT_ID = `${RG}/providers/Microsoft.KeyVault/vaults/kv-test`;
-export const HSM_ID = `${RG}/providers/Microsoft.KeyVault/managedHSMs/hsm-test`;
+const HSM_ID = `${RG}/providers/Microsoft.KeyVault/managedHSMs/hsm-test`;
 const EPOCH = (iso: string) => Date.parse(iso) / 1000;
 
 function res(
@@ -215,14 +214,4 @@ export function definition(
     policyRule: rule,
     ...extra,
   };
-}
-
-/** A committed stack's plan as what-if input. */
-export function planResources(report: PlanReport): PlanResourceLike[] {
-  return report.resources.map((r) => ({
-    urn: r.urn,
-    type: r.type,
-    inputs: r.inputs,
-    outputs: { id: r.id },
-  }));
 }

@@ -14,9 +14,9 @@ import { inDays, planned } from "./helpers";
  * Compliant-by-default inputs, typed with azure-native's own argument types (unwrapped, as a
  * policy sees them). Each test changes one field.
  */
-export const TENANT = "11111111-1111-1111-1111-111111111111";
+const TENANT = "11111111-1111-1111-1111-111111111111";
 export const SUB = "/subscriptions/22222222-2222-2222-2222-222222222222";
-export const RG = `${SUB}/resourceGroups/rg-kv`;
+const RG = `${SUB}/resourceGroups/rg-kv`;
 export const VAULT_ID = `${RG}/providers/Microsoft.KeyVault/vaults/kv-payments`;
 export const BREAK_GLASS = "33333333-3333-3333-3333-333333333333";
 export const APP_PRINCIPAL = "44444444-4444-4444-4444-444444444444";
@@ -135,7 +135,7 @@ export function diagnosticSettingArgs(): Unwrap<monitor.DiagnosticSettingArgs> {
   };
 }
 
-export function lockArgs(): Unwrap<authorization.ManagementLockByScopeArgs> {
+function lockArgs(): Unwrap<authorization.ManagementLockByScopeArgs> {
   return { scope: VAULT_ID, level: "CanNotDelete", lockName: "kv-payments-lock" };
 }
 

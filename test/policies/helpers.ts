@@ -11,7 +11,7 @@ export function inDays(days: number): number {
 
 const URN_PREFIX = "urn:pulumi:test::keyvault-estate::";
 
-export function urnOf(type: string, name: string): string {
+function urnOf(type: string, name: string): string {
   return `${URN_PREFIX}${type}::${name}`;
 }
 

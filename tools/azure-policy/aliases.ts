@@ -12,7 +12,7 @@ const ALIAS_DIR = path.resolve(__dirname, "../../policies/reference/azure-policy
 let table: Map<string, AliasTarget> | undefined;
 
 /** The committed alias files (ARM aliases and Key Vault data-plane aliases), by lower-case name. */
-export function aliasTable(): ReadonlyMap<string, AliasTarget> {
+function aliasTable(): ReadonlyMap<string, AliasTarget> {
   if (!table) {
     table = new Map();
     for (const file of ["aliases.json", "keyvault-data.json"]) {

@@ -399,7 +399,7 @@ function matchRegex(pattern: string, insensitive: boolean): RegExp {
   return new RegExp(`^${body}$`, insensitive ? "is" : "s");
 }
 
-export function applyOperator(op: Operator, actual: Value, expected: Value): boolean {
+function applyOperator(op: Operator, actual: Value, expected: Value): boolean {
   if (actual instanceof UnknownValue) throw new Unsupported(`the value is ${actual.reason}`);
   if (expected instanceof UnknownValue)
     throw new Unsupported(`the compared value is ${expected.reason}`);

@@ -34,7 +34,7 @@ export interface ExprContext {
 }
 
 /** True for a string Azure evaluates as an expression (`[...]`, but not the `[[` escape). */
-export function isExpression(v: unknown): v is string {
+function isExpression(v: unknown): v is string {
   return typeof v === "string" && v.startsWith("[") && !v.startsWith("[[") && v.endsWith("]");
 }
 
@@ -47,7 +47,7 @@ export function evaluateValue(v: unknown, ctx: ExprContext): Value {
 
 const cache = new Map<string, Node>();
 
-export function parse(text: string): Node {
+function parse(text: string): Node {
   const hit = cache.get(text);
   if (hit) return hit;
   const p = new Parser(text);
@@ -148,7 +148,7 @@ class Parser {
   }
 }
 
-export function evaluate(node: Node, ctx: ExprContext): Value {
+function evaluate(node: Node, ctx: ExprContext): Value {
   switch (node.kind) {
     case "lit":
       return node.value;
@@ -207,7 +207,7 @@ export function isoInstant(d: Date): string {
 }
 
 /** A date-time string as an instant, or undefined. */
-export function parseInstant(v: unknown): Date | undefined {
+function parseInstant(v: unknown): Date | undefined {
   if (typeof v !== "string" || !/^\d{4}-\d{2}-\d{2}/.test(v)) return undefined;
   const d = new Date(v);
   return isNaN(d.getTime()) ? undefined : d;

@@ -5,10 +5,4 @@ export {
   renderAzurePolicyConsole,
   renderAzurePolicyMarkdown,
 } from "./render";
-export {
-  azurePolicyWhatIf,
-  AzurePolicyEvaluated,
-  AzurePolicyFinding,
-  AzurePolicyReport,
-  AzurePolicyUnsupported,
-} from "./whatIf";
+export { azurePolicyWhatIf, AzurePolicyReport } from "./whatIf";

@@ -97,10 +97,10 @@ const assignmentBody = z
   })
   .loose();
 
-export type ParameterDefinition = z.infer<typeof parameterDefinition>;
+type ParameterDefinition = z.infer<typeof parameterDefinition>;
 type Selector = z.infer<typeof selector>;
 
-export interface PolicyDefinition {
+interface PolicyDefinition {
   readonly kind: "definition";
   readonly id: string;
   readonly name: string;
@@ -116,7 +116,7 @@ export interface PolicyDefinition {
   readonly file: string;
 }
 
-export interface PolicySetDefinition {
+interface PolicySetDefinition {
   readonly kind: "setDefinition";
   readonly id: string;
   readonly name: string;
@@ -367,7 +367,7 @@ function unwrap(
 let builtIns: Map<string, PolicyDefinition> | undefined;
 
 /** Azure's built-in Key Vault definitions vendored in `policies/reference/azure-policy`. */
-export function vendoredBuiltIns(): ReadonlyMap<string, PolicyDefinition> {
+function vendoredBuiltIns(): ReadonlyMap<string, PolicyDefinition> {
   if (!builtIns) {
     builtIns = new Map();
     for (const f of fs

@@ -13,13 +13,12 @@ import {
   loadPolicyExport,
   PolicyAssignment,
   PolicyExport,
-  UNASSIGNED,
 } from "./load";
 import type { PolicyResource, Projection } from "./resources";
 import { isObject, Json, show, UnknownValue, Unsupported } from "./values";
 
 /** One definition evaluated under one assignment (what a reviewer checks was considered). */
-export interface AzurePolicyEvaluated {
+interface AzurePolicyEvaluated {
   readonly definitionId: string;
   readonly displayName: string;
   /** The effect after parameters and overrides (`Deny`, `Audit`, …, or `Disabled`). */
@@ -55,7 +54,7 @@ export interface AzurePolicyFinding {
 }
 
 /** A definition (or one resource of it) the offline evaluator could not judge. */
-export interface AzurePolicyUnsupported {
+interface AzurePolicyUnsupported {
   readonly definitionId: string;
   readonly displayName: string;
   readonly assignment: string;
@@ -65,7 +64,7 @@ export interface AzurePolicyUnsupported {
 }
 
 /** A notScope that removed the estate (or a resource of it) from an assignment, or could not be judged. */
-export interface AzurePolicyExclusion {
+interface AzurePolicyExclusion {
   readonly assignment: string;
   readonly scope: string;
   readonly outcome: "excluded" | "not applicable" | "cannot tell";
@@ -604,5 +603,3 @@ function annotate(change: string, enforced: boolean): string {
     ? `Azure would ${change} on deployment; the next \`pulumi up\` sees the difference as drift unless the program sets it`
     : `DoNotEnforce: Azure would not ${change}; the resource is recorded as non-compliant`;
 }
-
-export { UNASSIGNED };

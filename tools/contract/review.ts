@@ -14,7 +14,7 @@ export interface PlanComparison {
   readonly summary: ComparisonSummary;
 }
 
-export interface ComparisonSummary {
+interface ComparisonSummary {
   readonly create: number;
   readonly update: number;
   readonly replace: number;
@@ -23,7 +23,7 @@ export interface ComparisonSummary {
   readonly risks: { readonly mandatory: number; readonly advisory: number };
 }
 
-export type ChangeAction = "create" | "update" | "replace" | "delete";
+type ChangeAction = "create" | "update" | "replace" | "delete";
 
 export interface ResourceChange {
   /** The URN in the new plan (in the base plan for a delete). */

@@ -30,7 +30,7 @@ export interface MatrixVault {
 }
 
 /** The principal type shown for a row whose principal ARM does not type (an object id, a URL). */
-export const UNTYPED = {
+const UNTYPED = {
   objectId: "(object id: user, group or service principal)",
   attestationAuthority: "AttestationAuthority",
 } as const;

@@ -128,7 +128,7 @@ function placeholdersToUnknowns(v: unknown): unknown {
 }
 
 /** `name` and `fullName` from an ARM id: `.../vaults/kv/keys/k` gives `k` and `kv/k`. */
-export function namesFromId(id: string): { name: string; fullName: string } {
+function namesFromId(id: string): { name: string; fullName: string } {
   const i = id.toLowerCase().lastIndexOf("/providers/");
   const segs = (i >= 0 ? id.slice(i + "/providers/".length) : id).split("/").filter(Boolean);
   // segs: namespace, type, name, type, name, …
@@ -217,7 +217,7 @@ function scheduledRotation(
 }
 
 /** Adds (sign 1) or subtracts (sign -1) an ISO 8601 duration of years, months and days. */
-export function addDuration(d: Date, duration: string, sign: 1 | -1): Date | undefined {
+function addDuration(d: Date, duration: string, sign: 1 | -1): Date | undefined {
   const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$/.exec(duration);
   if (!m || duration === "P") return undefined;
   const out = new Date(d.getTime());

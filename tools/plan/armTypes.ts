@@ -42,7 +42,7 @@ export interface ResourceTypeEntry {
 
 const DEFAULT_TOP_LEVEL = ["kind", "sku", "identity"];
 
-export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
+const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
   {
     token: TOKENS.resourceGroup,
     armType: "Microsoft.Resources/subscriptions/resourceGroups",

@@ -18,7 +18,7 @@ const daysOf = (duration: unknown): number | undefined => {
 };
 
 /** Days between rotations the key's rotation policy schedules, if it schedules any. */
-export function rotationPeriodDays(key: Resource): number | undefined {
+function rotationPeriodDays(key: Resource): number | undefined {
   const props = key.inputs.properties as
     | {
         rotationPolicy?: {

@@ -16,7 +16,7 @@ import { SECRET_PLACEHOLDER } from "../contract/plan";
 
 /** The subscription and tenant the emulation reports (no real Azure is reached). */
 export const EMULATED_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
-export const EMULATED_TENANT = "11111111-1111-1111-1111-111111111111";
+const EMULATED_TENANT = "11111111-1111-1111-1111-111111111111";
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";

@@ -82,7 +82,7 @@ export function renderJson(report: PlanReport): string {
 }
 
 /** The resource tree, one line per resource, children under their parent. */
-export function renderTree(report: PlanReport): string[] {
+function renderTree(report: PlanReport): string[] {
   const children = new Map<string | undefined, ReportResource[]>();
   for (const r of report.resources) {
     const list = children.get(r.parent) ?? [];

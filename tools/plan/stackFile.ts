@@ -44,7 +44,7 @@ const YAML_REASONS: Readonly<Record<string, string>> = {
 };
 
 /** `line L, column C: <reason>` for a YAML error or warning: its position and reason only. */
-export function describeYamlProblem(e: YAMLError): string {
+function describeYamlProblem(e: YAMLError): string {
   const at = e.linePos?.[0];
   const where = at ? `line ${at.line}, column ${at.col}` : "an unknown position";
   return `${where}: ${YAML_REASONS[e.code] ?? `YAML ${e.code}`}`;

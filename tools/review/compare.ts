@@ -2,7 +2,6 @@ import { TOKENS } from "../../infra/azure/tokens";
 import type { AccessEntry, PlanReport, PolicyViolation, ReportResource } from "../contract/plan";
 import { allLeaves, coveredBy, diffLeaves } from "./paths";
 import { replaceReasons } from "./replace";
-import { renderChangesConsole } from "./render";
 import {
   dataLossRisk,
   dataPlaneRisks,
@@ -67,11 +66,6 @@ export function comparePlans(base: PlanReport, next: PlanReport): PlanComparison
       },
     },
   };
-}
-
-/** The console's "What changes" block, as one string. */
-export function renderComparison(c: PlanComparison): string {
-  return `\n${renderChangesConsole(c).join("\n")}\n`;
 }
 
 /** True when the comparison holds a risk that stops a real deploy (the plan exits 1). */

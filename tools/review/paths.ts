@@ -1,5 +1,4 @@
 import { isDeepStrictEqual } from "util";
-import { SECRET_PLACEHOLDER } from "../contract/plan";
 import { PropertyChange } from "../contract/review";
 
 /**
@@ -9,7 +8,7 @@ import { PropertyChange } from "../contract/review";
  */
 
 /** `a.b[0].c` → `["a", "b", "0", "c"]`. */
-export function segments(path: string): string[] {
+function segments(path: string): string[] {
   return path
     .replace(/\[(\d+|\*)\]/g, ".$1")
     .split(".")
@@ -40,7 +39,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
  * a list reads as the list before and after, not as every index shifting); arrays of objects are
  * walked by index; an empty object or array is a leaf of its own.
  */
-export function leaves(value: unknown, prefix = ""): Map<string, unknown> {
+function leaves(value: unknown, prefix = ""): Map<string, unknown> {
   const out = new Map<string, unknown>();
   const walk = (v: unknown, path: string) => {
     if (isObject(v) && Object.keys(v).length > 0) {
@@ -77,9 +76,4 @@ export function diffLeaves(before: unknown, after: unknown): PropertyChange[] {
 /** The leaves of one side, for a create (`after`) or a delete (`before`). */
 export function allLeaves(value: unknown, side: "before" | "after"): PropertyChange[] {
   return [...leaves(value)].map(([path, v]) => ({ path, [side]: v }) as PropertyChange);
-}
-
-/** True when a value is the plan's secret placeholder. */
-export function isSecret(v: unknown): boolean {
-  return v === SECRET_PLACEHOLDER;
 }

@@ -20,7 +20,7 @@ const SIGN: Record<ResourceChange["action"], string> = {
 /** Instants ARM carries as epoch seconds, shown with their date so a reviewer can read them. */
 const INSTANT_PATH = /attributes\.(expires|notBefore)$/;
 
-export function formatValue(v: unknown, path = ""): string {
+function formatValue(v: unknown, path = ""): string {
   if (v === undefined) return "(absent)";
   if (typeof v === "number" && INSTANT_PATH.test(path)) {
     return `${v} (${new Date(v * 1000).toISOString().slice(0, 10)})`;
@@ -29,7 +29,7 @@ export function formatValue(v: unknown, path = ""): string {
 }
 
 /** One line: `1 to create, 2 to update; 1 mandatory and 3 advisory risks`. */
-export function summaryLine(c: PlanComparison): string {
+function summaryLine(c: PlanComparison): string {
   const s = c.summary;
   const counts = (["create", "update", "replace", "delete"] as const)
     .filter((a) => s[a] > 0)
@@ -121,7 +121,7 @@ function lastName(urn: string): string {
 }
 
 /** `text` in lines of at most `width` characters, the first indented by `indent`, the rest by two more. */
-export function wrap(text: string, indent: string, width = 100): string[] {
+function wrap(text: string, indent: string, width = 100): string[] {
   const lines: string[] = [];
   let line = "";
   for (const word of text.split(" ")) {

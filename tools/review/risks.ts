@@ -54,7 +54,7 @@ export interface LockInfo {
  * approval) lifts exactly the locks that cover the deletes it handles (`tools/deploy/lockedDeletes.ts`),
  * runs those deletes alone and restores the locks; anything else under a lock blocks the change.
  */
-export function lockedScopeRemedy(args: {
+function lockedScopeRemedy(args: {
   readonly type: string;
   readonly lock: LockInfo;
   readonly environment: string;
