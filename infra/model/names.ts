@@ -1,5 +1,5 @@
 /**
- * Every name the estate uses, in one place (DESIGN.md contract 4).
+ * Every name the estate uses, in one place (docs/architecture.md, contract 4).
  *
  * Pulumi names: a child's name joins its parent's name and its own part with "/", a character no
  * logical vault name and no Key Vault object name can contain, so two different objects can never

@@ -99,7 +99,7 @@ export interface RequiredInput {
   readonly present: boolean;
 }
 
-/** The plan report (DESIGN.md contract 5). Same inputs give byte-identical JSON. */
+/** The plan report (docs/architecture.md, contract 5). Same inputs give byte-identical JSON. */
 export interface PlanReport {
   readonly project: string;
   readonly stack: string;
@@ -117,7 +117,7 @@ export interface PlanReport {
   readonly access: readonly AccessEntry[];
   readonly requiredInputs: readonly RequiredInput[];
   readonly outputs: Readonly<Record<string, unknown>>;
-  /** With `--compare`: the change review against the base plan (DESIGN.md contract 7). */
+  /** With `--compare`: the change review against the base plan (docs/architecture.md, contract 7). */
   readonly comparison?: PlanComparison;
   /** With `--azure-policy`: the organisation's Azure Policy evaluated against the plan. */
   readonly azurePolicy?: AzurePolicyReport;
