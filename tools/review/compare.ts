@@ -23,7 +23,7 @@ import {
 export type { PlanComparison } from "../contract/review";
 
 /**
- * The change review (DESIGN.md contract 7): what `pulumi up` would do to go from the base plan's
+ * The change review (docs/architecture.md, contract 7): what `pulumi up` would do to go from the base plan's
  * resources to the new plan's, and what real Azure would refuse or lose on the way.
  *
  * It mirrors the engine: resources are matched by URN, or through an alias the new registration
