@@ -1,5 +1,5 @@
-// Entry point for `pulumi up` / `pulumi preview` (Pulumi.yaml `main`). The offline plan calls the
-// same `main`, so both run one program.
+// Entry point for `pulumi up` / `pulumi preview` (Pulumi.yaml `main`). The offline plan runs the
+// same program (`estateProgram` in ./program) on the inputs it read, vault by vault.
 import { main } from "./main";
 
 export = main;

@@ -1,29 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as authorization from "@pulumi/azure-native/authorization";
-import { Estate } from "./components/estate";
-import { resolveEstate } from "./model/estate";
-import { resolveSecretValues, SourceMode } from "./sources";
-
-/** How the offline plan runs the program; a deployment calls `main()` without options. */
-export interface MainOptions {
-  /**
-   * Resolve secret sources as the offline plan does: no value is read, each is a secret
-   * placeholder. Refused outside a dry run, so a placeholder can never be deployed. Defaults to false.
-   */
-  readonly offline?: boolean;
-  /** The environment secret sources are read from. Defaults to `process.env`. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** The instant of the run. Defaults to the clock. */
-  readonly now?: Date;
-  /** The config keys whose values are secret. Defaults to what the engine passed (see below). */
-  readonly secretKeys?: readonly string[];
-  /**
-   * Awaited after each vault is added: the offline plan lets that vault's registrations finish
-   * before it builds the next, so an estate of hundreds of vaults is never pending all at once.
-   * A deployment builds every vault at once (no wait).
-   */
-  readonly settle?: () => Promise<void>;
-}
+import { estateProgram, runAtOnce } from "./program";
+import type { ResolvedEstate } from "./model/types";
+import { resolveSecretValues, SecretValues, SourceInputs } from "./sources";
 
 /**
  * The keys of secret config values, as the engine hands them to the program: the language host
@@ -40,34 +18,35 @@ function engineSecretKeys(): string[] {
 }
 
 /**
- * The program's entry, and the only code that reads config, the environment and the clock: it
- * resolves the model (nothing is registered if any field is wrong), reads every secret's source
- * (in `pulumi up`, nothing is registered if one is missing), builds the estate and returns the
- * stack outputs.
+ * A deployment's secret values: every env and config source read from what the pipeline set, as
+ * `pulumi up` (one `SecretSourceError` for every missing or undecodable source, before anything is
+ * registered) or `pulumi preview` (one warning; missing values unknown) reads them.
  */
-export async function main(opts: MainOptions = {}) {
-  const flat = pulumi.runtime.allConfig();
-  const estate = resolveEstate({
-    config: flat,
-    secretKeys: opts.secretKeys ?? engineSecretKeys(),
-    now: opts.now ?? new Date(),
-  });
-  const mode: SourceMode = opts.offline ? "offline" : pulumi.runtime.isDryRun() ? "preview" : "up";
-  const secretValues = resolveSecretValues(estate, {
-    mode,
-    inputs: { env: opts.env ?? process.env, config: flat },
-    readSecretConfig: (key) => new pulumi.Config().requireSecret(key),
-    warn: (message) => void pulumi.log.warn(message),
-  });
-  const tenantId =
-    estate.tenantId ?? authorization.getClientConfigOutput().apply((c) => c.tenantId);
-  const args = { estate, tenantId, secretValues };
-  if (!opts.settle) return new Estate("estate", args).outputs;
-  const built = new Estate("estate", args, {}, true);
-  for (const vault of estate.vaults) {
-    built.addVault(vault);
-    await opts.settle();
-  }
-  built.complete();
-  return built.outputs;
+export function pipelineSecretValues(
+  inputs: SourceInputs,
+): (estate: ResolvedEstate) => SecretValues {
+  return (estate) =>
+    resolveSecretValues(estate, {
+      mode: pulumi.runtime.isDryRun() ? "preview" : "up",
+      inputs,
+      readSecretConfig: (key) => new pulumi.Config().requireSecret(key),
+      warn: (message) => void pulumi.log.warn(message),
+    });
+}
+
+/**
+ * The program's entry, and the only code that reads config, the environment and the clock: it
+ * runs the program (`estateProgram`) on what it read, building every vault at once, and returns
+ * the stack outputs.
+ */
+export async function main() {
+  const config = pulumi.runtime.allConfig();
+  return runAtOnce(
+    estateProgram({
+      config,
+      secretKeys: engineSecretKeys(),
+      now: new Date(),
+      secretValues: pipelineSecretValues({ env: process.env, config }),
+    }),
+  );
 }

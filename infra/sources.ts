@@ -13,11 +13,9 @@ import { ConfigProblem } from "./model/validation";
  * How missing sources behave depends on the mode:
  * - `up` (a deployment): one `SecretSourceError` listing every missing source and every certificate
  *   that does not decode, thrown before any resource is registered;
- * - `preview` (a dry run): one warning naming them, and the values are unknown;
- * - `offline` (the offline plan): no value is read at all; every env and config source is a secret
- *   placeholder. Allowed only in a dry run, so a placeholder can never be deployed.
+ * - `preview` (a dry run): one warning naming them, and the values are unknown.
  */
-export type SourceMode = "up" | "preview" | "offline";
+type SourceMode = "up" | "preview";
 
 /** What a deployment's sources are read from. */
 export interface SourceInputs {
@@ -155,30 +153,20 @@ export interface ResolveArgs {
   readonly warn: (message: string) => void;
 }
 
-/** What the offline plan stores instead of a value: a secret, and obviously not a credential. */
-export const OFFLINE_PLACEHOLDER = "offline-plan-placeholder-not-a-value";
-
 /**
  * Checks every source the model lists, then reads every value. Throws (in `up`) before anything is
  * registered; registers nothing itself (generated values are the secrets component's).
  */
 export function resolveSecretValues(estate: ResolvedEstate, args: ResolveArgs): SecretValues {
   const { mode, inputs } = args;
-  if (mode === "offline" && !pulumi.runtime.isDryRun()) {
-    throw new pulumi.RunError(
-      "offline secret placeholders are only for a dry run (the offline plan); refusing to deploy them",
-    );
-  }
   const refs = estate.secretSources;
-  if (mode !== "offline") {
-    const missing = refs.filter((r) => !isPresent(r, inputs));
-    const invalid = invalidValues(refs, inputs);
-    if (missing.length > 0 || invalid.length > 0) {
-      if (mode === "up") throw new SecretSourceError(missing, invalid);
-      args.warn(
-        `${describeProblems(missing, invalid)}\nThe preview shows ${missing.length > 0 ? "their values as unknown" : "them"}; \`pulumi up\` will refuse to run until this is fixed.`,
-      );
-    }
+  const missing = refs.filter((r) => !isPresent(r, inputs));
+  const invalid = invalidValues(refs, inputs);
+  if (missing.length > 0 || invalid.length > 0) {
+    if (mode === "up") throw new SecretSourceError(missing, invalid);
+    args.warn(
+      `${describeProblems(missing, invalid)}\nThe preview shows ${missing.length > 0 ? "their values as unknown" : "them"}; \`pulumi up\` will refuse to run until this is fixed.`,
+    );
   }
   const values: Record<string, Record<string, pulumi.Output<string>>> = {};
   for (const ref of refs) {
@@ -188,7 +176,6 @@ export function resolveSecretValues(estate: ResolvedEstate, args: ResolveArgs): 
 }
 
 function sourceValue(ref: SecretSourceRef, args: ResolveArgs): pulumi.Output<string> {
-  if (args.mode === "offline") return pulumi.secret(OFFLINE_PLACEHOLDER);
   const raw = rawValue(ref, args.inputs);
   if (raw === undefined) return unknownSecret();
   const ct = ref.contentType;
@@ -241,7 +228,7 @@ function invalidValues(refs: readonly SecretSourceRef[], inputs: SourceInputs): 
 }
 
 /** The size of what Key Vault would store for this value, in bytes (UTF-8). */
-export function storedBytes(contentType: string, raw: string): number {
+function storedBytes(contentType: string, raw: string): number {
   const stored = isCertificateContentType(contentType) ? certificateValue(contentType, raw) : raw;
   return Buffer.byteLength(stored, "utf8");
 }

@@ -2,8 +2,8 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
-import { main } from "../infra/main";
-import { runProgram, settleRegistrations } from "../tools/plan/engine";
+import { estateProgram, runAtOnce } from "../infra/program";
+import { offlineSecretValues, planProgram, runProgram } from "../tools/plan/engine";
 import { readStackFile } from "../tools/plan/stackFile";
 import {
   clone,
@@ -189,20 +189,32 @@ describe("createMode: recover", () => {
 describe("building the estate vault by vault (the offline plan) or at once (a deployment)", () => {
   it("registers the same resources with the same inputs and options either way", async () => {
     const file = readStackFile(path.join(ROOT, "Pulumi.prod.yaml"));
-    const run = (settle?: () => Promise<void>) =>
-      runProgram(
-        "prod",
-        file,
-        () => main({ offline: true, env: {}, now: TEST_DAY, secretKeys: file.secretKeys, settle }),
-        { preview: true },
-      );
-    let settled = 0;
-    const atOnce = await run();
-    const byVault = await run(async () => {
-      settled++;
-      await settleRegistrations();
-    });
-    expect(settled).to.equal(resolveCommitted("prod").vaults.length);
+    const vaults = resolveCommitted("prod").vaults.map((v) => v.name);
+    const vaultOf = (name: string) =>
+      vaults.findIndex((v) => name === v || name.startsWith(`${v}/`));
+    const run = async (program: () => unknown) => {
+      const order: number[] = [];
+      const result = await runProgram("prod", file, program, {
+        preview: true,
+        observe: (r) => void (vaultOf(r.name) >= 0 && order.push(vaultOf(r.name))),
+      });
+      return { ...result, order };
+    };
+    const atOnce = await run(() =>
+      runAtOnce(
+        estateProgram({
+          config: file.flat,
+          secretKeys: file.secretKeys,
+          now: TEST_DAY,
+          secretValues: offlineSecretValues,
+        }),
+      ),
+    );
+    const byVault = await run(planProgram(file, TEST_DAY));
+    expect(vaults.length).to.be.greaterThan(1);
+    // Each vault's registrations are all answered before the next vault's first one.
+    expect(byVault.order).to.deep.equal([...byVault.order].sort((a, b) => a - b));
+    expect(new Set(byVault.order).size).to.equal(vaults.length);
     expect(JSON.stringify(byVault.resources)).to.equal(JSON.stringify(atOnce.resources));
     expect(byVault.outputs).to.deep.equal(atOnce.outputs);
   });

@@ -1,60 +1,39 @@
 import { expect } from "chai";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { main } from "../infra/main";
+import { pipelineSecretValues } from "../infra/main";
+import { estateProgram, runAtOnce } from "../infra/program";
 import { PROJECT } from "../infra/model/names";
 import { benchStackConfig } from "../tools/bench/estate";
 import { floorProgram, FloorVariant } from "../tools/bench/floor";
 import { benchRow, renderTable, targetChecks, BenchRow } from "../tools/bench/table";
 import { azureEmulation } from "../tools/plan/emulator";
-import { offlineAliases, runProgram } from "../tools/plan/engine";
+import { offlineAliases, planProgram, runProgram } from "../tools/plan/engine";
+import {
+  decodeAlias,
+  engineUrn,
+  interceptRegistrations,
+  RegistrationHooks,
+  runUnderMocks,
+  SentAlias,
+} from "../tools/plan/sdk";
 import { cli, planStack } from "../tools/plan/cli";
 import { PlanPhase, streamProgress } from "../tools/plan/progress";
 import { readStackFile } from "../tools/plan/stackFile";
 import { committedPlan, resolveCommitted, ROOT, TEST_DAY, writeStackFile } from "./helpers";
 
-/** An alias as the engine receives it: a whole URN, or the parts of a spec. */
-type SentAlias =
-  { urn: string } | { name: string; type: string; parentUrn: string; noParent: boolean };
-
-interface AliasMessage {
-  getUrn(): string;
-  getSpec():
-    | { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean }
-    | undefined;
-}
-
-interface CapturingMonitor {
-  registerResource(
-    req: { getType(): string; getName(): string; getAliasesList(): AliasMessage[] },
-    cb: unknown,
-  ): unknown;
-}
+/** Records the aliases of every registration, by `type::name`. */
+const aliasesInto = (into: Map<string, SentAlias[]>): RegistrationHooks => ({
+  request: (req) =>
+    void into.set(`${req.getType()}::${req.getName()}`, req.getAliasesList().map(decodeAlias)),
+});
 
 /**
- * Records the aliases of every registration the monitor receives from here on, by `type::name`,
- * on top of whatever the monitor already does (the offline engine's recording, or nothing).
+ * Records the aliases of every registration the monitor receives from here on, on top of whatever
+ * the monitor already does (the offline engine's recording).
  */
 function captureAliases(into: Map<string, SentAlias[]>): void {
-  const monitor = pulumi.runtime.getMonitor() as unknown as CapturingMonitor;
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, cb) => {
-    into.set(
-      `${req.getType()}::${req.getName()}`,
-      req.getAliasesList().map((a): SentAlias => {
-        const spec = a.getSpec();
-        return spec
-          ? {
-              name: spec.getName(),
-              type: spec.getType(),
-              parentUrn: spec.getParenturn(),
-              noParent: spec.getNoparent(),
-            }
-          : { urn: a.getUrn() };
-      }),
-    );
-    return register(req, cb);
-  };
+  interceptRegistrations(aliasesInto(into));
 }
 
 /** Runs `program` as `pulumi up` runs it: Pulumi's mocks, no offline engine around it. */
@@ -64,14 +43,18 @@ async function runAsDeployment(
   program: () => unknown,
 ): Promise<Map<string, SentAlias[]>> {
   const sent = new Map<string, SentAlias[]>();
-  await pulumi.runtime.setMocks(azureEmulation(stack), PROJECT, stack, false);
-  pulumi.runtime.setAllConfig(config.flat, [...config.secretKeys]);
-  captureAliases(sent);
-  try {
-    await pulumi.runtime.runInPulumiStack(async () => program());
-  } finally {
-    await pulumi.runtime.disconnect();
-  }
+  await runUnderMocks(
+    azureEmulation(stack),
+    {
+      project: PROJECT,
+      stack,
+      preview: false,
+      config,
+      hooks: aliasesInto(sent),
+      promiseStackTraces: true,
+    },
+    program,
+  );
   return sent;
 }
 
@@ -91,15 +74,23 @@ describe("offline plan at scale: azure-native's type aliases", () => {
         .map((s) => [s.name, "fake-value-for-the-alias-test"]),
     );
     deployed = await runAsDeployment("dev", config, () =>
-      main({ env, now: TEST_DAY, secretKeys: config.secretKeys }),
+      runAtOnce(
+        estateProgram({
+          config: config.flat,
+          secretKeys: config.secretKeys,
+          now: TEST_DAY,
+          secretValues: pipelineSecretValues({ env, config: config.flat }),
+        }),
+      ),
     );
     planned = new Map();
+    const plan = planProgram(config, TEST_DAY);
     await runProgram(
       "dev",
       config,
       () => {
         captureAliases(planned);
-        return main({ offline: true, env: {}, now: TEST_DAY, secretKeys: config.secretKeys });
+        return plan();
       },
       { preview: true },
     );
@@ -132,13 +123,12 @@ describe("offline plan at scale: azure-native's type aliases", () => {
     expect(own).to.be.greaterThan(5);
   });
 
-  it("are dropped by the transformation, which keeps the program's own and gives a former parent as its URN", async () => {
+  it("are dropped by the transformation, which keeps the program's own as they are", async () => {
     let seen: pulumi.ResourceTransformationResult | undefined;
-    let parentUrn: pulumi.Output<string> | undefined;
+    let own: pulumi.Input<string | pulumi.Alias>[] = [];
     await runProgram("test", { flat: {}, secretKeys: [] }, () => {
       const parent = new pulumi.ComponentResource("keyvault-estate:test:Parent", "p");
-      parentUrn = parent.urn;
-      const own = [
+      own = [
         { name: "old-name" },
         { type: "keyvault-estate:test:OldType" },
         "urn:pulumi:test::keyvault-estate::azure-native:keyvault:Vault::old",
@@ -161,7 +151,7 @@ describe("offline plan at scale: azure-native's type aliases", () => {
       "urn:pulumi:test::keyvault-estate::azure-native:keyvault:Vault::old",
     ]);
     expect(seen!.opts.aliases).to.have.length(4);
-    expect(seen!.opts.aliases![3]).to.deep.equal({ name: "old", parent: parentUrn });
+    expect(seen!.opts.aliases![3]).to.equal(own[3]);
   });
 
   it("leaves a resource without aliases untouched", () => {
@@ -302,31 +292,20 @@ describe("benchmark", () => {
     const floor = async (variant: FloorVariant) => {
       const sent = new Map<string, SentAlias[]>();
       const urns: string[] = [];
-      await pulumi.runtime.setMocks(azureEmulation("bench"), PROJECT, "bench", true);
-      const monitor = pulumi.runtime.getMonitor() as unknown as {
-        registerResource(
-          req: unknown,
-          cb: (err: unknown, res?: { getUrn(): string }) => void,
-        ): unknown;
-      };
-      captureAliases(sent);
-      const register = monitor.registerResource.bind(monitor);
-      monitor.registerResource = (req, cb) =>
-        register(req, (err, res) => {
-          if (res) urns.push(res.getUrn().replace("::pulumi:pulumi:Stack$", "::"));
-          cb(err, res);
-        });
       // As fast as the offline engine runs (no stack trace on each of the SDK's promises).
-      const stackTraceLimit = Error.stackTraceLimit;
-      Error.stackTraceLimit = 0;
-      try {
-        await pulumi.runtime.runInPulumiStack(async () =>
-          floorProgram(planned.resources, variant)(),
-        );
-      } finally {
-        await pulumi.runtime.disconnect();
-        Error.stackTraceLimit = stackTraceLimit;
-      }
+      await runUnderMocks(
+        azureEmulation("bench"),
+        {
+          project: PROJECT,
+          stack: "bench",
+          preview: true,
+          hooks: {
+            ...aliasesInto(sent),
+            registered: (_req, res) => void urns.push(engineUrn(res.getUrn())),
+          },
+        },
+        floorProgram(planned.resources, variant),
+      );
       return { sent, urns: urns.sort() };
     };
 

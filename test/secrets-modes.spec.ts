@@ -2,11 +2,12 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { main } from "../infra/main";
+import { pipelineSecretValues } from "../infra/main";
+import { estateProgram, runAtOnce } from "../infra/program";
 import { resolveEstate } from "../infra/model/estate";
 import { resolveSecretValues, SecretSourceError, SecretValues } from "../infra/sources";
 import { isSecretValue } from "../tools/plan/emulator";
-import { runProgram } from "../tools/plan/engine";
+import { planProgram, runProgram } from "../tools/plan/engine";
 import { cli, EXIT, planStack } from "../tools/plan/cli";
 import { PlannedResource } from "../tools/contract/plan";
 import { renderConsole, renderJson, renderMarkdown } from "../tools/plan/report";
@@ -74,7 +75,15 @@ async function runMain(
     const run = await runProgram(
       "test",
       { flat, secretKeys: file.secretKeys },
-      () => main({ env: opts.env, now: NOW, secretKeys: file.secretKeys }),
+      () =>
+        runAtOnce(
+          estateProgram({
+            config: flat,
+            secretKeys: file.secretKeys,
+            now: NOW,
+            secretValues: pipelineSecretValues({ env: opts.env, config: flat }),
+          }),
+        ),
       {
         preview: opts.preview,
         observe: (r, inputs) => {
@@ -331,9 +340,7 @@ describe("secrets in pulumi up", () => {
 
   it("refuses offline placeholders outside a dry run, so none can be deployed", async () => {
     const file = readStackFile(SECRETS_FIXTURE);
-    const e = await failure(
-      runProgram("test", file, () => main({ offline: true, env: {}, secretKeys: file.secretKeys })),
-    );
+    const e = await failure(runProgram("test", file, planProgram(file, NOW), { preview: false }));
     expect(e).to.be.instanceOf(pulumi.RunError);
     expect(e.message).to.match(/only for a dry run/);
   });

@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import * as path from "path";
-import { main } from "../infra/main";
-import { runProgram } from "../tools/plan/engine";
+import { planProgram, runProgram } from "../tools/plan/engine";
 import { platformStackOutputs } from "../tools/plan/emulator";
 import { planStack } from "../tools/plan/cli";
 import type { PlanReport } from "../tools/contract/plan";
@@ -75,12 +74,10 @@ describe("an estate split into a platform stack and team stacks", () => {
     };
     let failure: unknown;
     try {
-      await runProgram(
-        "identity-prod",
-        config,
-        () => main({ offline: true, env: {}, now: TEST_DAY, secretKeys: config.secretKeys }),
-        { preview: true, stackOutputs: outputs },
-      );
+      await runProgram("identity-prod", config, planProgram(config, TEST_DAY), {
+        preview: true,
+        stackOutputs: outputs,
+      });
     } catch (e) {
       failure = e;
     }
@@ -92,12 +89,10 @@ describe("an estate split into a platform stack and team stacks", () => {
 
   it("reads the sink ids from the platform stack's outputs, as a StackReference returns them", async () => {
     const config = readStackFile(example("identity-prod"));
-    const run = await runProgram(
-      "identity-prod",
-      config,
-      () => main({ offline: true, env: {}, now: TEST_DAY, secretKeys: config.secretKeys }),
-      { preview: true, stackOutputs: { [PLATFORM]: platform.outputs } },
-    );
+    const run = await runProgram("identity-prod", config, planProgram(config, TEST_DAY), {
+      preview: true,
+      stackOutputs: { [PLATFORM]: platform.outputs },
+    });
     const [setting] = run.resources.filter((r) => r.type === SETTING);
     expect(setting.inputs.workspaceId).to.equal(platform.outputs.logAnalyticsWorkspaceId);
     expect(setting.inputs.storageAccountId).to.equal(platform.outputs.auditStorageAccountId);

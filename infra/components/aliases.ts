@@ -9,8 +9,12 @@ import type { ResourceName } from "../model/names";
  */
 export function aliasesFor(n: ResourceName, parent?: pulumi.Resource): pulumi.Alias[] {
   if (n.formerly === undefined) return [];
-  // The former parent by its URN, not the resource: given a resource, the SDK walks everything
-  // reachable from it (the whole estate) for every alias, which grew with the square of the
-  // estate (README, "Development"). The engine receives the same alias either way.
+  // The former parent by its URN, not the resource: the engine receives the same alias either way
+  // (the SDK sends `Alias.Spec.parentUrn`, taking a resource's `urn` or awaiting a URN as given:
+  // `getParentURN` in `mapAliasesForRequest`, @pulumi/pulumi/runtime/resource.js), but before
+  // that it awaits each alias as a whole (`output(alias).promise()` in `prepareResource`), and
+  // given a resource that walks everything reachable from it: through the parent chain, the
+  // whole estate, for every alias, in `pulumi up` as in the offline plan, which grew with the
+  // square of the estate (README, "Development").
   return [parent ? { name: n.formerly, parent: parent.urn } : { name: n.formerly }];
 }

@@ -24,7 +24,7 @@ export interface EstateArgs {
 }
 
 /** What a consumer reads about one secret. Never its value. */
-export interface SecretIds {
+interface SecretIds {
   /** `https://<vault>.vault.azure.net/secrets/<name>`: what `@Microsoft.KeyVault(SecretUri=…)` takes. */
   readonly versionlessUri: pulumi.Output<string>;
   /** `/subscriptions/…/vaults/<vault>/secrets/<name>`. */
@@ -76,19 +76,17 @@ export class Estate extends pulumi.ComponentResource {
   private readonly insights?: Insights;
   private readonly vaultOutputs: Record<string, VaultOutputs> = {};
 
+  /** Set by `Estate.build` for the one constructor call it makes: the vaults are then its to add. */
+  private static stepwise = false;
+
   /**
-   * Builds the resource group, the sinks, the usage insights and, unless `vaultsLater`, every
-   * vault. With `vaultsLater` the caller adds each vault (`addVault`) and then calls `complete()`:
-   * the offline plan lets each vault's registrations finish before the next (memory, README
-   * "Development"); the resources are the same either way.
+   * Builds the resource group, the sinks, the usage insights and every vault, at once: the same
+   * resources as `Estate.build`, run through.
    */
-  constructor(
-    name: string,
-    args: EstateArgs,
-    opts: pulumi.ComponentResourceOptions = {},
-    vaultsLater = false,
-  ) {
+  constructor(name: string, args: EstateArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("keyvault-estate:estate:Estate", name, {}, opts);
+    const stepwise = Estate.stepwise;
+    Estate.stepwise = false;
     this.args = args;
     const { estate } = args;
 
@@ -140,10 +138,38 @@ export class Estate extends pulumi.ComponentResource {
       logAnalyticsWorkspaceId: this.sinks.workspaceId,
       auditStorageAccountId: this.sinks.storageAccountId,
     };
-    if (!vaultsLater) {
+    if (!stepwise) {
       for (const spec of estate.vaults) this.addVault(spec);
       this.complete();
     }
+  }
+
+  /**
+   * The estate built one vault at a time: the first step builds the shared resources and the first
+   * vault, each later one the next vault, and each yields that vault's logical name; it returns the
+   * estate once its outputs are registered. The program builds through this (`estateProgram`):
+   * a deployment runs it through at once, the offline plan lets each vault's registrations finish
+   * before it resumes it, so an estate of hundreds of vaults is never pending all at once (README,
+   * "Development"). The resources are the same as `new Estate`'s.
+   */
+  static *build(
+    name: string,
+    args: EstateArgs,
+    opts: pulumi.ComponentResourceOptions = {},
+  ): Generator<string, Estate, void> {
+    Estate.stepwise = true;
+    let estate: Estate;
+    try {
+      estate = new Estate(name, args, opts);
+    } finally {
+      Estate.stepwise = false;
+    }
+    for (const spec of args.estate.vaults) {
+      estate.addVault(spec);
+      yield spec.name;
+    }
+    estate.complete();
+    return estate;
   }
 
   private webhookUrl(): pulumi.Output<string> | undefined {
@@ -155,7 +181,7 @@ export class Estate extends pulumi.ComponentResource {
    * (keys and secrets share the vault's single write chain, after its private endpoint, in spec
    * order), then its role assignments, whose scopes may name one of those keys or secrets.
    */
-  addVault(spec: ResolvedVault): void {
+  private addVault(spec: ResolvedVault): void {
     const { estate } = this.args;
     const group = this.group;
     const insights = this.insights;
@@ -245,7 +271,7 @@ export class Estate extends pulumi.ComponentResource {
   }
 
   /** Registers the component's outputs, once every vault has been added. */
-  complete(): void {
+  private complete(): void {
     this.registerOutputs({ ...this.outputs });
   }
 }

@@ -401,7 +401,7 @@ export interface EvaluationUnit {
   readonly effectOverride?: string;
 }
 
-export const UNASSIGNED = "(not assigned)";
+const UNASSIGNED = "(not assigned)";
 
 /**
  * What is evaluated: each assignment's definition, or each member of its initiative, with the

@@ -11,7 +11,7 @@ const DNS_ZONE =
   "/subscriptions/8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net";
 
 /** The logical name of the `i`th generated vault (fits the 11 characters a prod name may have). */
-export function benchVaultName(i: number): string {
+function benchVaultName(i: number): string {
   return `app${String(i).padStart(4, "0")}`;
 }
 

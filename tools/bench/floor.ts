@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { offlineAliases } from "../plan/engine";
+import { runUnderMocks } from "../plan/sdk";
 
 /**
  * The benchmark's floors: exactly the resources a plan registered, registered bare under Pulumi's
@@ -12,7 +13,7 @@ import { offlineAliases } from "../plan/engine";
  * - `limit`: the same without those aliases (the plan's own `offlineAliases` transformation).
  *
  * Both run as Pulumi's mock runtime runs by default, with a stack trace on each of the SDK's
- * promises, which the offline engine turns off (`runProgram`); `no-stack-traces` turns them off
+ * promises, which the offline engine turns off (`runUnderMocks`); `no-stack-traces` turns them off
  * here too, so that a ratio measures only what the plan adds to registering its resources.
  *
  *   node -r ./tools/runtime/register.js tools/bench/floor.ts <plan.json> naive|limit [no-stack-traces]
@@ -103,14 +104,17 @@ async function main(argv: readonly string[]): Promise<void> {
     throw new Error("usage: floor.ts <plan.json> naive|limit [no-stack-traces]");
   }
   const report = JSON.parse(fs.readFileSync(file, "utf8")) as { resources: FloorResource[] };
-  await pulumi.runtime.setMocks(bareMocks, "keyvault-estate", "bench", true);
-  // As the offline engine runs the program (`runProgram`): no stack trace on the SDK's promises.
-  if (stacks === "no-stack-traces") Error.stackTraceLimit = 0;
-  try {
-    await pulumi.runtime.runInPulumiStack(async () => floorProgram(report.resources, variant)());
-  } finally {
-    await pulumi.runtime.disconnect();
-  }
+  // `no-stack-traces`: as the offline engine runs the program, no stack trace on the SDK's promises.
+  await runUnderMocks(
+    bareMocks,
+    {
+      project: "keyvault-estate",
+      stack: "bench",
+      preview: true,
+      promiseStackTraces: stacks !== "no-stack-traces",
+    },
+    floorProgram(report.resources, variant),
+  );
 }
 
 if (require.main === module) {

@@ -60,7 +60,7 @@ export interface TargetCheck {
   readonly met: boolean;
 }
 
-export const TARGETS = {
+const TARGETS = {
   /** Plan cost per resource at most this multiple of the limit's, at 50 and at 200 vaults. */
   ratio: 1.3,
   /** Cost per resource at 200 vaults at most this multiple of that at 10 (linear growth). */

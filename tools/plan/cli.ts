@@ -3,7 +3,6 @@ import { projectResources } from "./armProjection";
 import { REPO_ROOT } from "../contract/repo";
 import * as path from "path";
 import { parseArgs } from "util";
-import program from "../../infra/index";
 import { resolveEstate } from "../../infra/model/estate";
 import { PROJECT } from "../../infra/model/names";
 import { startOfUtcDay } from "../../infra/model/time";
@@ -12,7 +11,7 @@ import { isPresent } from "../../infra/sources";
 import { buildAccessMatrix } from "./accessMatrix";
 import { costNotes } from "./costNotes";
 import { comparePlans, hasMandatoryRisk, planReportProblem } from "../review/compare";
-import { runProgram, settleRegistrations } from "./engine";
+import { planProgram, runProgram } from "./engine";
 import { loadPolicyConfig } from "../../policies/lib/environments";
 import { evaluatePolicies } from "./policyEval";
 import { AzurePolicyInputError, azurePolicyWhatIf } from "../azure-policy";
@@ -76,19 +75,10 @@ export async function planStackRun(
   const env = opts.env ?? process.env;
   // The plan is a dry run that reads no secret value: every env and config source is a secret
   // placeholder (refused outside a dry run), and `requiredInputs` says which ones are missing.
-  const run = await runProgram(
-    opts.stack,
-    stackConfig,
-    () =>
-      program({
-        offline: true,
-        env,
-        now,
-        secretKeys: stackConfig.secretKeys,
-        settle: settleRegistrations,
-      }),
-    { preview: true, progress: (n) => progress.registered(n) },
-  );
+  const run = await runProgram(opts.stack, stackConfig, planProgram(stackConfig, now), {
+    preview: true,
+    progress: (n) => progress.registered(n),
+  });
   progress.phase("program", `${run.resources.length} resources`);
 
   const sourceInputs = { env, config: stackConfig.flat };

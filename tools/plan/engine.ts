@@ -1,7 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import { azureEmulation, redact } from "./emulator";
+import type { EstateOutputs } from "../../infra/components/estate";
 import { PROJECT } from "../../infra/model/names";
+import type { ResolvedEstate } from "../../infra/model/types";
+import { estateProgram } from "../../infra/program";
+import type { SecretValues } from "../../infra/sources";
 import { PlannedResource } from "../contract/plan";
+import {
+  AliasMessage,
+  decodeAlias,
+  engineUrn,
+  RegisterRequest,
+  RegisterResponse,
+  runUnderMocks,
+  settleRegistrations,
+  Struct,
+} from "./sdk";
 import { StackConfig } from "./stackFile";
 
 /** What one in-process run of the program produced. */
@@ -9,49 +23,6 @@ export interface ProgramRun {
   readonly resources: PlannedResource[];
   /** The stack outputs, secrets as `[secret]`. */
   readonly outputs: Record<string, unknown>;
-}
-
-type Struct = Parameters<typeof pulumi.runtime.deserializeProperties>[0];
-
-/** The mock monitor's registration request, as far as the plan reads it. */
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getProtect(): boolean;
-  getIgnorechangesList(): string[];
-  getRetainondelete(): boolean;
-  getDeletebeforereplace(): boolean;
-  getReplaceonchangesList(): string[];
-  getAliasesList(): AliasMessage[];
-  getDependenciesList(): string[];
-  getPropertydependenciesMap(): {
-    forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void;
-  };
-  getObject(): Struct;
-}
-
-/** `pulumirpc.Alias`: a whole URN, or a spec of the parts that differ. */
-interface AliasMessage {
-  getUrn(): string;
-  hasSpec(): boolean;
-  getSpec():
-    | {
-        getName(): string;
-        getType(): string;
-        getParenturn(): string;
-        getNoparent(): boolean;
-      }
-    | undefined;
-}
-
-interface Monitor {
-  registerResource(req: RegisterRequest, cb: (err: unknown, res?: unknown) => void): Promise<void>;
-  registerResourceOutputs(
-    req: { getUrn(): string; getOutputs(): Struct },
-    cb: (err: unknown, res?: unknown) => void,
-  ): void;
 }
 
 /** How `runProgram` runs. */
@@ -83,68 +54,47 @@ export async function runProgram(
   // A renamed resource keeps its state, and so its generated values, under its alias: the emulation
   // seeds them from the oldest name, as the engine would read them from state.
   const formerNames = new Map<string, string>();
-  await pulumi.runtime.setMocks(
-    azureEmulation(stack, (name) => formerNames.get(name) ?? name, opts.stackOutputs),
-    PROJECT,
-    stack,
-    opts.preview ?? false,
-  );
-  pulumi.runtime.setAllConfig(config.flat, [...config.secretKeys]);
-
-  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
-  const register = monitor.registerResource.bind(monitor);
-  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
   const recorded: PlannedResource[] = [];
   const outputsByUrn = new Map<string, Struct>();
-
   const seen = new Set<string>();
   const duplicates: string[] = [];
-  monitor.registerResource = (req, cb) => {
-    const former = declaredAliases(
-      req.getAliasesList(),
-      req.getType(),
-      req.getName(),
-      engineUrn(req.getParent()),
-    );
-    if (former.length > 0) {
-      formerNames.set(req.getName(), former[0].slice(former[0].lastIndexOf("::") + 2));
-    }
-    return register(req, (err, res) => {
-      if (!err && res) {
-        const r = record(req, res as RegisterResponse);
-        // The engine refuses a second resource with the same URN ("Duplicate resource URN"), so
-        // the plan does too, rather than plan a stack that cannot deploy.
-        if (seen.has(r.urn)) duplicates.push(r.urn);
-        seen.add(r.urn);
-        recorded.push(r);
-        opts.observe?.(r, pulumi.runtime.deserializeProperties(req.getObject()));
-        opts.progress?.(recorded.length);
-      }
-      cb(err, res);
-    });
-  };
-  monitor.registerResourceOutputs = (req, cb) => {
-    outputsByUrn.set(req.getUrn(), req.getOutputs());
-    registerOutputs(req, cb);
-  };
-
-  // The SDK keeps a stack trace of every promise it makes, for a leak report the plan never shows
-  // (`debuggablePromise` in @pulumi/pulumi/runtime/debuggable.js reads `new Error().stack`), and
-  // ts-node source-maps every frame of each: four fifths of the program's run at 50 vaults. They are
-  // captured empty while the program runs. (The call site `Resource` sends the engine is taken
-  // at the SDK's own limit, and the offline plan records none.)
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    await pulumi.runtime.runInPulumiStack(async () => {
+  await runUnderMocks(
+    azureEmulation(stack, (name) => formerNames.get(name) ?? name, opts.stackOutputs),
+    {
+      project: PROJECT,
+      stack,
+      preview: opts.preview ?? false,
+      config,
+      hooks: {
+        request: (req) => {
+          const former = declaredAliases(
+            req.getAliasesList(),
+            req.getType(),
+            req.getName(),
+            engineUrn(req.getParent()),
+          );
+          if (former.length > 0) {
+            formerNames.set(req.getName(), former[0].slice(former[0].lastIndexOf("::") + 2));
+          }
+        },
+        registered: (req, res) => {
+          const r = record(req, res);
+          // The engine refuses a second resource with the same URN ("Duplicate resource URN"),
+          // so the plan does too, rather than plan a stack that cannot deploy.
+          if (seen.has(r.urn)) duplicates.push(r.urn);
+          seen.add(r.urn);
+          recorded.push(r);
+          opts.observe?.(r, pulumi.runtime.deserializeProperties(req.getObject()));
+          opts.progress?.(recorded.length);
+        },
+        outputs: (urn, outputs) => void outputsByUrn.set(urn, outputs),
+      },
+    },
+    () => {
       pulumi.runtime.registerStackTransformation(offlineAliases);
       return program();
-    });
-  } finally {
-    // Wait for every registration, including those no output depends on.
-    await pulumi.runtime.disconnect();
-    Error.stackTraceLimit = stackTraceLimit;
-  }
+    },
+  );
   if (duplicates.length > 0) throw new DuplicateUrnError(duplicates[0]);
 
   const stackUrn = recorded.find((r) => r.type === "pulumi:pulumi:Stack")?.urn;
@@ -160,17 +110,13 @@ export async function runProgram(
  * The offline run's one change to what the program registers, installed on the stack so it applies
  * to every resource; `pulumi up` and `pulumi preview` run without it and keep every alias.
  *
- * - It drops the type-only aliases `@pulumi/azure-native` gives each of its resources (about 20
- *   `{ type: "azure-native:<module>/v<api-version>:<Type>" }` tokens of older API versions, and old
- *   module names). An alias only matters against prior state, which an offline plan never has, yet
- *   each one costs the SDK several outputs and promises per resource: about half of the plan's
- *   registration cost. The program's own aliases (a former `name`, a former `parent`, whole URNs)
- *   are kept, and `record` leaves type-only aliases out of the plan either way.
- * - It hands a former parent to the SDK as that parent's URN (`Alias.parent` takes a resource or a
- *   URN, and the engine receives the same alias spec). Given a resource, the SDK walks everything
- *   reachable from it each time it checks the alias for unknown values (`containsUnknowns` in
- *   `@pulumi/pulumi/output.js`), and through the parent chain that is the whole estate: plan time
- *   grew with the square of the number of vaults.
+ * It drops the type-only aliases `@pulumi/azure-native` gives each of its resources (about 20
+ * `{ type: "azure-native:<module>/v<api-version>:<Type>" }` tokens of older API versions, and old
+ * module names). An alias only matters against prior state, which an offline plan never has, yet
+ * each one costs the SDK several outputs and promises per resource: about half of the plan's
+ * registration cost. The program's own aliases (a former `name`, a former `parent`, whole URNs)
+ * are kept as they are, and `record` leaves type-only aliases out of the plan either way. (The
+ * program names a former parent by its URN itself, `aliasesFor`, in `pulumi up` as here.)
  *
  * It is a stack transformation (`registerStackTransformation`), not a `registerResourceTransform`:
  * the older kind runs in the resource's constructor before its aliases are turned into URNs, so
@@ -182,16 +128,7 @@ export function offlineAliases(
 ): pulumi.ResourceTransformationResult | undefined {
   const aliases = args.opts.aliases;
   if (!aliases || aliases.length === 0) return undefined;
-  const kept: pulumi.Input<string | pulumi.Alias>[] = [];
-  for (const alias of aliases) {
-    if (isProviderTypeAlias(alias)) continue;
-    const parent = isAliasSpec(alias) ? alias.parent : undefined;
-    kept.push(
-      pulumi.Resource.isInstance(parent)
-        ? { ...(alias as pulumi.Alias), parent: parent.urn }
-        : alias,
-    );
-  }
+  const kept = aliases.filter((alias) => !isProviderTypeAlias(alias));
   return { props: args.props, opts: { ...args.opts, aliases: kept } };
 }
 
@@ -218,26 +155,11 @@ function isProviderTypeAlias(alias: unknown): boolean {
 }
 
 /** Two registrations with one URN: a program defect the real engine refuses too. */
-export class DuplicateUrnError extends Error {
+class DuplicateUrnError extends Error {
   constructor(readonly urn: string) {
     super(`two resources share the URN ${urn}; the engine refuses a duplicate URN`);
     this.name = "DuplicateUrnError";
   }
-}
-
-interface RegisterResponse {
-  getUrn(): string;
-  getId(): string;
-  getObject(): Struct;
-}
-
-/**
- * A URN as the real engine writes it. The mock monitor qualifies the stack's direct children with
- * the stack's type (`pulumi:pulumi:Stack$…`); the engine leaves the root stack type out
- * (`resource.NewURN`), and aliases, state and `pulumi import` use its form.
- */
-function engineUrn(urn: string): string {
-  return urn.replace("::pulumi:pulumi:Stack$", "::");
 }
 
 function record(req: RegisterRequest, res: RegisterResponse): PlannedResource {
@@ -296,17 +218,16 @@ function declaredAliases(
   currentParent: string,
 ): string[] {
   const out: string[] = [];
-  for (const a of list) {
-    if (a.getUrn()) {
-      out.push(engineUrn(a.getUrn()));
+  for (const message of list) {
+    const a = decodeAlias(message);
+    if ("urn" in a) {
+      if (a.urn) out.push(engineUrn(a.urn));
       continue;
     }
-    const spec = a.hasSpec() ? a.getSpec() : undefined;
-    if (!spec) continue;
     // The SDK fills in the current parent on every spec; only another one is a re-parenting.
-    const parentUrn = spec.getNoparent() ? "" : engineUrn(spec.getParenturn()) || currentParent;
-    if (!spec.getName() && parentUrn === currentParent) continue;
-    out.push(urnOf(spec.getType() || type, spec.getName() || name, parentUrn));
+    const parentUrn = a.noParent ? "" : engineUrn(a.parentUrn) || currentParent;
+    if (!a.name && parentUrn === currentParent) continue;
+    out.push(urnOf(a.type || type, a.name || name, parentUrn));
   }
   return out.sort();
 }
@@ -326,22 +247,46 @@ function urnOf(type: string, name: string, parentUrn: string): string {
 }
 
 /**
- * Resolves once every registration the program has started so far has been answered. The SDK
- * tracks its outstanding resource operations and waits for them on disconnect (`waitForRPCs` in
- * `@pulumi/pulumi/runtime/settings`, marked internal and absent from its type declarations); the
- * offline plan waits for them between vaults (`MainOptions.settle`), so the pending work of a large
- * estate is never all alive at once. Under the mock monitor every registration is answered at
- * once, so this never waits on Azure.
+ * The program as the offline plan runs it (`runProgram`'s `program`): the real program
+ * (`estateProgram`) on the stack file's config and the plan's day, with every env and config
+ * source a secret placeholder (`offlineSecretValues`), built vault by vault: it lets each vault's
+ * registrations finish (`settleRegistrations`) before it builds the next, so the pending work of
+ * a large estate is never all alive at once (README, "Development"). Under the mock monitor every
+ * registration is answered at once, so this never waits on Azure.
  */
-export function settleRegistrations(): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const settings = require("@pulumi/pulumi/runtime/settings") as {
-    waitForRPCs?: () => Promise<void>;
+export function planProgram(config: StackConfig, now: Date): () => Promise<EstateOutputs> {
+  return async () => {
+    const steps = estateProgram({
+      config: config.flat,
+      secretKeys: config.secretKeys,
+      now,
+      secretValues: offlineSecretValues,
+    });
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      await settleRegistrations();
+    }
   };
-  if (typeof settings.waitForRPCs !== "function") {
-    throw new Error(
-      "this @pulumi/pulumi has no runtime/settings waitForRPCs; update tools/plan/engine.ts",
+}
+
+/** What the offline plan stores instead of a value: a secret, and obviously not a credential. */
+const OFFLINE_PLACEHOLDER = "offline-plan-placeholder-not-a-value";
+
+/**
+ * The secret values of the offline plan: no value is read at all; every env and config source is a
+ * secret placeholder (which sources the pipeline provides is the report's `requiredInputs`).
+ * Refused outside a dry run, so a placeholder can never be deployed.
+ */
+export function offlineSecretValues(estate: ResolvedEstate): SecretValues {
+  if (!pulumi.runtime.isDryRun()) {
+    throw new pulumi.RunError(
+      "offline secret placeholders are only for a dry run (the offline plan); refusing to deploy them",
     );
   }
-  return settings.waitForRPCs();
+  const values: Record<string, Record<string, pulumi.Output<string>>> = {};
+  for (const ref of estate.secretSources) {
+    (values[ref.vault] ??= {})[ref.secret] = pulumi.secret(OFFLINE_PLACEHOLDER);
+  }
+  return values;
 }
