@@ -17,7 +17,7 @@ import {
   TEST_DAY,
 } from "./helpers";
 
-/** The resolved model (infra/model) and what the layering promises (DESIGN.md, "Resolve once"). */
+/** The resolved model (infra/model) and what the layering promises (docs/architecture.md, "Resolve once, build dumb"). */
 
 const STACKS = ["dev", "staging", "prod"] as const;
 
@@ -72,36 +72,8 @@ describe("the layering", () => {
         text: fs.readFileSync(path.join(ROOT, dir, f), "utf8"),
       }));
 
-  it("keeps the schema, the baselines, zod and the clock out of every component", () => {
-    for (const { file, text } of sources("infra/components")) {
-      const imports = [...text.matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
-      for (const banned of [
-        "../model/config",
-        "../model/keys",
-        "../model/secrets",
-        "../model/access",
-        "../../stacks",
-        "zod",
-      ]) {
-        expect(imports, file).not.to.include(banned);
-      }
-      // Type-only imports of the model's resolved types are the components' contract.
-      for (const i of imports.filter((x) => x.startsWith("../model/"))) {
-        expect(["../model/types", "../model/names"], `${file} imports ${i}`).to.include(i);
-      }
-      expect(text, file).not.to.match(/new Date\(|Date\.now\(|process\.env|pulumi\.Config\(/);
-    }
-  });
-
-  it("reads config, the environment and the clock only in the entry", () => {
-    for (const dir of ["infra/model", "infra/components", "infra/azure"]) {
-      for (const { file, text } of sources(dir)) {
-        expect(text, file).not.to.match(
-          /new Date\(\)|Date\.now\(|process\.env|pulumi\.Config\(|allConfig\(/,
-        );
-      }
-    }
-  });
+  // Imports, the clock, the environment and pulumi.Config: ESLint's layering rules
+  // (eslint.config.mjs), tested in test/layering.spec.ts.
 
   it("reads nothing outside the repository", () => {
     for (const dir of ["infra", "tools", "test", "policies", "stacks"]) {

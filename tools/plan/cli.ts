@@ -22,7 +22,7 @@ import { PlannedResource } from "../contract/plan";
 import { PlanProgress, SILENT, streamProgress } from "./progress";
 import { readStackFile, StackFileError, stackFilePath } from "./stackFile";
 
-/** Exit codes of `npm run plan` (DESIGN.md contract 5). */
+/** Exit codes of `npm run plan` (docs/architecture.md, contract 5). */
 export const EXIT = { ok: 0, mandatoryViolation: 1, invalid: 2, internal: 3 } as const;
 
 export class UsageError extends Error {}
