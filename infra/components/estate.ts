@@ -10,7 +10,7 @@ import { Insights } from "./insights";
 import { KeyIds, VaultKeys } from "./keys";
 import { ManagedHsmPool } from "./managedHsm";
 import { VaultSecrets } from "./secrets";
-import { PrivateEndpointOutputs, privateEndpointsOf } from "./storeGuards";
+import { PrivateEndpointOutputs, privateEndpointsOf } from "./storeInterfaces";
 import { KeyVault } from "./vault";
 
 /** Arguments of an `Estate`: the resolved model and what the entry read for it. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import { guardStore, KeyStoreArgs, physicalName } from "./storeGuards";
+import { attachStoreInterfaces, KeyStoreArgs, physicalName } from "./storeInterfaces";
 import { WriteChain } from "./writeChain";
 
 /** Arguments of a `ManagedHsmPool`: a resolved `managedHsm` vault plus where it lives. */
@@ -63,7 +63,7 @@ export class ManagedHsmPool extends pulumi.ComponentResource {
     this.resourceGroupName = args.resourceGroupName;
 
     // A pool has no ARM children to serialize beyond its private endpoint connection.
-    guardStore(this.pool.id, args, this, new WriteChain());
+    attachStoreInterfaces(this.pool.id, args, this, new WriteChain());
 
     this.registerOutputs({ vaultName: this.vaultName, id: this.id, uri: this.uri });
   }

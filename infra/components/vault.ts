@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import { guardStore, KeyStoreArgs, physicalName } from "./storeGuards";
+import { attachStoreInterfaces, KeyStoreArgs, physicalName } from "./storeInterfaces";
 import { VaultChildTarget, WriteChain } from "./writeChain";
 
 /** Arguments of a `KeyVault`: a resolved vault plus where it lives. */
@@ -60,7 +60,7 @@ export class KeyVault extends pulumi.ComponentResource implements VaultChildTarg
     this.uri = this.vault.properties.apply((p) => p.vaultUri ?? "");
     this.resourceGroupName = args.resourceGroupName;
 
-    guardStore(this.vault.id, args, this, this.writes);
+    attachStoreInterfaces(this.vault.id, args, this, this.writes);
 
     this.registerOutputs({ vaultName: this.vaultName, id: this.id, uri: this.uri });
   }

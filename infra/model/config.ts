@@ -16,11 +16,11 @@ import { namespaceTypos } from "./namespaces";
 import { defaultResourceGroupName, maxLogicalLength, PROJECT, VaultKind } from "./names";
 import { checkSecrets, secretSpecSchema } from "./secrets";
 import {
-  checkStoreGuards,
+  checkStoreInterfaces,
   diagnosticSettingSchema,
   privateEndpointSchema,
   storeLockSchema,
-} from "./storeGuards";
+} from "./storeInterfaces";
 import {
   checkUnique,
   ConfigProblem,
@@ -196,7 +196,7 @@ function checkVault(
   } else if (v.initialAdminObjectIds !== undefined) {
     issue(["initialAdminObjectIds"], "applies to managedHsm vaults only");
   }
-  checkStoreGuards(v, kind, ctx);
+  checkStoreInterfaces(v, kind, ctx);
   checkVaultGuardrails(v, kind, b, ctx);
   checkUnique(v.keys, (k) => k.name, "name", "key name", ctx, ["keys"]);
   checkUnique(v.secrets, (s) => s.name, "name", "secret name", ctx, ["secrets"]);

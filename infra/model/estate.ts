@@ -23,7 +23,7 @@ import {
   resolveDiagnosticSettings,
   resolvePrivateEndpoints,
   resolveStoreLock,
-} from "./storeGuards";
+} from "./storeInterfaces";
 import { epochSeconds, expiryAfterDays, startOfUtcDay } from "./time";
 import {
   ResolvedEstate,

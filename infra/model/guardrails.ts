@@ -28,7 +28,7 @@ type TagMap = Readonly<Record<string, string>>;
 const RESERVED_TAGS = ["environment", "managed-by"] as const;
 
 /** The parts of a parsed vault these rules read (the schema's output, read leniently). */
-export interface GuardedVaultShape {
+export interface VaultWithInterfacesShape {
   readonly name: string;
   readonly tier: string;
   readonly tags: TagMap;
@@ -56,7 +56,7 @@ export interface GuardedVaultShape {
 
 /** Exportable keys, private DNS zones and referenced subscriptions of one vault. */
 export function checkVaultGuardrails(
-  v: GuardedVaultShape,
+  v: VaultWithInterfacesShape,
   kind: VaultKind,
   b: Baseline,
   ctx: z.RefinementCtx,
@@ -142,7 +142,7 @@ function subscriptionRule(b: Baseline): RefRule {
   };
 }
 
-function checkExportableKeys(v: GuardedVaultShape, b: Baseline, issue: Issue): void {
+function checkExportableKeys(v: VaultWithInterfacesShape, b: Baseline, issue: Issue): void {
   const s = policySettings(b.environment, EXPORTABLE_KEY_POLICY);
   if (!s.enforced) return;
   const settings = exportableKeySettings(s.properties);
@@ -161,7 +161,7 @@ function checkExportableKeys(v: GuardedVaultShape, b: Baseline, issue: Issue): v
 }
 
 /** A private endpoint's DNS zone must be the one its store kind resolves through. */
-function checkPrivateDns(v: GuardedVaultShape, kind: VaultKind, issue: Issue): void {
+function checkPrivateDns(v: VaultWithInterfacesShape, kind: VaultKind, issue: Issue): void {
   const want = PRIVATE_DNS_ZONE[kind];
   const check = (path: PropertyKey[], id: string | undefined) => {
     if (id !== undefined && armName(id) !== want) {
@@ -186,7 +186,7 @@ function checkPrivateDns(v: GuardedVaultShape, kind: VaultKind, issue: Issue): v
  * any letter case: ARM tag names are case-insensitive, so `Environment` would be the same tag.
  */
 export function checkTagLimits(
-  c: { readonly tags: TagMap; readonly vaults: readonly GuardedVaultShape[] },
+  c: { readonly tags: TagMap; readonly vaults: readonly VaultWithInterfacesShape[] },
   ctx: z.RefinementCtx,
 ): void {
   const issue: Issue = (path, message) => ctx.addIssue({ code: "custom", path, message });

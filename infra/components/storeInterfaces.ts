@@ -49,13 +49,13 @@ export interface PrivateEndpointOutputs {
   readonly ipAddresses: pulumi.Output<string[]>;
 }
 
-/** The private endpoints `guardStore` built for each store, by endpoint name. */
+/** The private endpoints `attachStoreInterfaces` built for each store, by endpoint name. */
 const endpointsByStore = new WeakMap<
   pulumi.Resource,
   Readonly<Record<string, PrivateEndpointOutputs>>
 >();
 
-/** The private endpoints of a store `guardStore` guarded, by endpoint name (empty if none). */
+/** A store's private endpoints from `attachStoreInterfaces`, by endpoint name (empty if none). */
 export function privateEndpointsOf(
   store: pulumi.Resource,
 ): Readonly<Record<string, PrivateEndpointOutputs>> {
@@ -89,7 +89,7 @@ function endpointAddresses(
  * every later write under the store, so everything this program writes there on creation (the
  * diagnostic settings, the endpoints' connections) must exist before it.
  */
-export function guardStore(
+export function attachStoreInterfaces(
   storeId: pulumi.Output<string>,
   args: KeyStoreArgs,
   parent: pulumi.Resource,

@@ -18,10 +18,11 @@ import {
 } from "./validation";
 
 /**
- * What protects a store besides its own settings, as the stack config writes it: its management
- * lock, its private endpoints and its diagnostic settings (the shapes Azure Verified Modules take:
+ * A store's interfaces, in Azure Verified Modules' sense (the typed sub-arguments every AVM
+ * resource module shares): its management lock, its private endpoints and its diagnostic settings,
+ * as the stack config writes them (the shapes AVM takes:
  * `lock: { kind, name }`, `privateEndpoints: [...]`, `diagnosticSettings: [...]`). The schemas
- * check each field; `checkStoreGuards` applies the cross-field and Azure rules once the vault
+ * check each field; `checkStoreInterfaces` applies the cross-field and Azure rules once the vault
  * parsed; the `resolve…` functions fix every default and Pulumi name.
  */
 
@@ -166,7 +167,7 @@ export type DiagnosticSettingConfig = z.output<typeof diagnosticSettingSchema>;
 // --- rules ---------------------------------------------------------------------------------------
 
 /** The parts of a parsed vault these rules read. */
-export interface GuardedVault {
+export interface VaultWithInterfaces {
   readonly lock: LockConfig;
   readonly keys: readonly unknown[];
   readonly secrets: readonly unknown[];
@@ -181,7 +182,11 @@ export interface GuardedVault {
 type Issue = (path: PropertyKey[], message: string) => void;
 
 /** Cross-field and Azure rules for a store's lock, private endpoints and diagnostic settings. */
-export function checkStoreGuards(v: GuardedVault, kind: VaultKind, ctx: z.RefinementCtx): void {
+export function checkStoreInterfaces(
+  v: VaultWithInterfaces,
+  kind: VaultKind,
+  ctx: z.RefinementCtx,
+): void {
   const issue: Issue = (path, message) => ctx.addIssue({ code: "custom", path, message });
   checkLock(v, issue);
 
@@ -215,7 +220,7 @@ export function checkStoreGuards(v: GuardedVault, kind: VaultKind, ctx: z.Refine
  * assignments are ARM writes under the vault that this program makes after the vault exists (a
  * secret on every rotation), so with them the lock would block the estate's own deploys.
  */
-function checkLock(v: GuardedVault, issue: Issue): void {
+function checkLock(v: VaultWithInterfaces, issue: Issue): void {
   if (v.lock.kind !== "ReadOnly") return;
   const writes = [
     v.keys.length > 0 ? "keys" : undefined,
