@@ -33,9 +33,11 @@ export function* estateProgram(inputs: ProgramInputs): Generator<string, EstateO
     now: inputs.now,
   });
   const secretValues = inputs.secretValues(estate);
-  const tenantId =
-    estate.tenantId ?? authorization.getClientConfigOutput().apply((c) => c.tenantId);
-  const built = yield* Estate.build("estate", { estate, tenantId, secretValues });
+  // The deploying identity: an invoke, which the engine answers in a preview too.
+  const client = authorization.getClientConfigOutput();
+  const tenantId = estate.tenantId ?? client.apply((c) => c.tenantId);
+  const subscriptionId = client.apply((c) => c.subscriptionId);
+  const built = yield* Estate.build("estate", { estate, tenantId, subscriptionId, secretValues });
   return built.outputs;
 }
 

@@ -354,6 +354,7 @@ describe("VaultAccess", () => {
           vaultId: pulumi.output(
             "/subscriptions/8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
           ),
+          subscriptionId: "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f",
           grants: [spec("secret/db-password")],
           secrets: {},
         });
@@ -366,6 +367,24 @@ describe("VaultAccess", () => {
     );
   });
 
+  it("knows each grant's role when its scope has no id yet, as in a first preview", async () => {
+    // In a preview a vault, key or secret being created has no id (the engine's Create answers a
+    // preview with unknowns), and the pack must still read every grant's role.
+    const run = await runProgram("unit", { flat: {}, secretKeys: [] }, () => {
+      new VaultAccess("payments/access", {
+        vault: "payments",
+        vaultId: pulumi.output(pulumi.unknown) as pulumi.Output<string>,
+        subscriptionId: "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f",
+        grants: [spec("vault")],
+      });
+    });
+    const [assignment] = run.resources.filter((r) => r.type === RA);
+    expect(assignment.inputs.roleDefinitionId).to.equal(
+      `/subscriptions/8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/providers/Microsoft.Authorization/roleDefinitions/${SECRETS_USER}`,
+    );
+    expect(assignment.inputs.scope).to.not.equal(assignment.inputs.roleDefinitionId);
+  });
+
   it("resolves each scope kind from what it is handed", async () => {
     const vaultId =
       "/subscriptions/8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv";
@@ -373,6 +392,7 @@ describe("VaultAccess", () => {
       new VaultAccess("payments/access", {
         vault: "payments",
         vaultId: pulumi.output(vaultId),
+        subscriptionId: "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f",
         grants: [spec("vault"), spec("secret/db-password")],
         secrets: { "db-password": { id: pulumi.output(`${vaultId}/secrets/db-password`) } },
       });

@@ -44,6 +44,7 @@ describe("parity with Azure Verified Modules: the components", () => {
         new Estate("estate", {
           estate,
           tenantId: "72f988bf-0000-4a1b-9c2d-3e4f5a6b7c8d",
+          subscriptionId: "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f",
           secretValues: { orders: { "db-password": pulumi.secret(CANARY) } },
         }).outputs,
       { preview: true },

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { v5 as uuidv5 } from "uuid";
-import { roleDefinitionArmId, subscriptionOf } from "../azure/roles";
+import { roleDefinitionArmId } from "../azure/roles";
 import type { ResolvedGrant } from "../model/types";
 import { aliasesFor } from "./aliases";
 
@@ -36,6 +36,15 @@ export interface VaultAccessArgs {
   readonly grants: readonly ResolvedGrant[];
   /** ARM id of the vault (or Managed HSM pool): the `vault` scope. */
   readonly vaultId: pulumi.Input<string>;
+  /**
+   * The subscription the vault lives in (the deploying identity's). The role definition id is
+   * built from it, not from the scope's id: a scope being created has no id in a preview, and the
+   * pack must read every grant's role there (the engine analyzes previews too:
+   * pkg/resource/deploy/step_generator.go). ARM stores the id under the scope's subscription
+   * (`roleDefinitionArmId`), which is this one: the program creates its vaults in its own
+   * resource group.
+   */
+  readonly subscriptionId: pulumi.Input<string>;
   /** The vault's keys by name, for `key/<name>` scopes. Defaults to none. */
   readonly keys?: Readonly<Record<string, ArmResource>>;
   /** The vault's secrets by name, for `secret/<name>` scopes. Defaults to none. */
@@ -65,9 +74,9 @@ export class VaultAccess extends pulumi.ComponentResource {
           roleAssignmentName: scopeId.apply((s) =>
             roleAssignmentName(s, grant.principalId, grant.role.id),
           ),
-          roleDefinitionId: scopeId.apply((s) =>
-            roleDefinitionArmId(subscriptionOf(s), grant.role.id),
-          ),
+          roleDefinitionId: pulumi
+            .output(args.subscriptionId)
+            .apply((sub) => roleDefinitionArmId(sub, grant.role.id)),
           principalId: grant.principalId,
           principalType: grant.principalType,
           description: grant.description,

@@ -19,6 +19,8 @@ export interface EstateArgs {
   readonly estate: ResolvedEstate;
   /** The tenant vaults trust: the model's, else the deploying identity's (read by the entry). */
   readonly tenantId: pulumi.Input<string>;
+  /** The subscription the estate deploys to: the deploying identity's (read by the entry). */
+  readonly subscriptionId: pulumi.Input<string>;
   /** Values of env and config sources, by logical vault name then secret name; each secret. */
   readonly secretValues: Readonly<Record<string, Readonly<Record<string, pulumi.Output<string>>>>>;
 }
@@ -245,7 +247,14 @@ export class Estate extends pulumi.ComponentResource {
     this.vaults[spec.name] = store;
     new VaultAccess(
       n.access.name,
-      { vault: spec.name, grants: spec.access, vaultId: store.id, keys, secrets },
+      {
+        vault: spec.name,
+        grants: spec.access,
+        vaultId: store.id,
+        subscriptionId: this.args.subscriptionId,
+        keys,
+        secrets,
+      },
       { parent: store, aliases: aliasesFor(n.access) },
     );
     const location: pulumi.Output<string | undefined> =
