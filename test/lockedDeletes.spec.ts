@@ -35,13 +35,20 @@ function state(level = "CanNotDelete") {
   };
 }
 
-/** A `pulumi preview --json` document with these delete steps. */
+/** A `pulumi preview --json` document with these delete (or other) steps. */
 function preview(...deletes: { type: string; name: string; inputs: Record<string, unknown> }[]) {
+  return previewWith("delete", ...deletes);
+}
+
+function previewWith(
+  op: string,
+  ...deletes: { type: string; name: string; inputs: Record<string, unknown> }[]
+) {
   return {
     steps: [
       { op: "same", urn: urn("pulumi:pulumi:Stack", "keyvault-estate-prod") },
       ...deletes.map((d) => ({
-        op: "delete",
+        op,
         urn: urn(d.type, d.name),
         oldState: { urn: urn(d.type, d.name), type: d.type, inputs: d.inputs },
       })),
@@ -86,9 +93,27 @@ describe("deletes under a vault lock (tools/deploy/lockedDeletes.ts)", () => {
     expect(lockedDeletes(lockGoes, state()).targets).to.deep.equal([]);
   });
 
+  it("finds a replaced role assignment, shown as one replace step or with its replacement steps", () => {
+    // A replacement deletes the old assignment under the lock as surely as a revocation does.
+    const expected = [urn(RA, revoke.name)];
+    expect(lockedDeletes(previewWith("replace", revoke), state()).targets).to.deep.equal(expected);
+    const withSteps = previewWith("replace", revoke);
+    withSteps.steps.push(...previewWith("delete-replaced", revoke).steps.slice(1));
+    expect(lockedDeletes(withSteps, state()).targets).to.deep.equal(expected);
+    expect(lockedDeletes(previewWith("update", revoke), state()).targets).to.deep.equal([]);
+  });
+
+  it("finds nothing to lift on a stack with nothing deployed yet (its export has no resources)", () => {
+    const empty = { version: 3, deployment: { manifest: { time: "2026-12-08T00:00:00Z" } } };
+    expect(lockedDeletes(preview(revoke), empty)).to.deep.equal({ locks: [], targets: [] });
+  });
+
   it("names the document that is not what it should be", () => {
     expect(() => lockedDeletes({}, state())).to.throw(/--preview: not a `pulumi preview --json`/);
     expect(() => lockedDeletes(preview(), { version: 3 })).to.throw(
+      /--state: not a `pulumi stack export`/,
+    );
+    expect(() => lockedDeletes(preview(), { deployment: { resources: {} } })).to.throw(
       /--state: not a `pulumi stack export`/,
     );
   });

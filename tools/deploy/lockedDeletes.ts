@@ -48,20 +48,35 @@ function within(id: string, scope: string): boolean {
   return b.length > 0 && (a === b || a.startsWith(`${b}/`));
 }
 
+/**
+ * The step kinds that delete the resource a step names. `pulumi preview --json` shows a replacement
+ * as one `replace` step (with `oldState`) unless `--show-replacement-steps` is given, which adds
+ * `create-replacement` and `delete-replaced` (pkg/display/json.go; the op names are the StepOp
+ * constants of pkg/resource/deploy/step.go). Either way the old resource is deleted.
+ */
+const DELETING_OPS: ReadonlySet<unknown> = new Set(["delete", "delete-replaced", "replace"]);
+
 /** Finds the deletes under a lock that stays. Throws on documents of the wrong shape. */
 export function lockedDeletes(preview: unknown, state: unknown): LockedDeletes {
   const steps = (preview as { steps?: unknown })?.steps;
-  const resources = (state as { deployment?: { resources?: unknown } })?.deployment?.resources;
+  const deployment = (state as { deployment?: { resources?: unknown } })?.deployment;
   if (!Array.isArray(steps))
     throw new Error("--preview: not a `pulumi preview --json` document (no steps)");
+  if (deployment === null || typeof deployment !== "object") {
+    throw new Error("--state: not a `pulumi stack export` document (no deployment)");
+  }
+  // A stack with nothing deployed yet exports no `resources` at all (apitype.DeploymentV3 marks
+  // it omitempty): its first deploy has no lock to lift.
+  const resources = deployment.resources ?? [];
   if (!Array.isArray(resources)) {
-    throw new Error("--state: not a `pulumi stack export` document (no deployment.resources)");
+    throw new Error("--state: not a `pulumi stack export` document (deployment.resources)");
   }
   const deleted = new Set<string>();
   const deletes: { urn: string; scope: string }[] = [];
   for (const s of steps as { op?: unknown; urn?: unknown; oldState?: StateResource }[]) {
-    if (s.op !== "delete" && s.op !== "delete-replaced") continue;
+    if (!DELETING_OPS.has(s.op)) continue;
     const urn = text(s.urn);
+    if (deleted.has(urn)) continue; // `replace` and `delete-replaced` of one replacement
     deleted.add(urn);
     const type = text(s.oldState?.type);
     const key = UNLOCK_SCOPE_INPUT[type];
