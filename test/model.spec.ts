@@ -94,10 +94,17 @@ describe("the committed stacks after names were joined with '/'", () => {
         fs.readFileSync(path.join(ROOT, "test", "fixtures", "v1-plans", `${stack}.json`), "utf8"),
       ).resources as Record<string, string>;
       const report = await committedPlan(stack);
-      const byUrn = new Map(report.resources.map((r) => [r.urn, r]));
+      // The former plans recorded the mock monitor's URNs, which name only the parent's own type;
+      // the plan now writes the engine's (the parent's whole chain), so compare in the former form.
+      const former = (urn: string) => {
+        const parts = urn.split("::");
+        parts[2] = parts[2].split("$").slice(-2).join("$");
+        return parts.join("::");
+      };
+      const byUrn = new Map(report.resources.map((r) => [former(r.urn), r]));
       const byAlias = new Map<string, (typeof report.resources)[number]>();
       for (const r of report.resources) {
-        for (const a of r.aliases) {
+        for (const a of r.aliases.map(former)) {
           expect(byAlias.has(a), `two resources alias ${a}`).to.equal(false);
           byAlias.set(a, r);
         }
@@ -107,7 +114,7 @@ describe("the committed stacks after names were joined with '/'", () => {
         const now = byUrn.get(urn) ?? byAlias.get(urn);
         expect(now, `${urn} is neither planned nor aliased`).to.not.equal(undefined);
         expect(sha(now!.inputs), `inputs of ${urn}`).to.equal(inputs);
-        if (now!.urn !== urn) renamed.push(now!.name);
+        if (former(now!.urn) !== urn) renamed.push(now!.name);
       }
       // (New resources are fine: a rename without an alias fails the loop above, by its old URN.)
       expect(renamed.length).to.be.greaterThan(0);

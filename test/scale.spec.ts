@@ -11,7 +11,6 @@ import { azureEmulation } from "../tools/plan/emulator";
 import { offlineAliases, planProgram, runProgram } from "../tools/plan/engine";
 import {
   decodeAlias,
-  engineUrn,
   interceptRegistrations,
   RegistrationHooks,
   runUnderMocks,
@@ -301,7 +300,7 @@ describe("benchmark", () => {
           preview: true,
           hooks: {
             ...aliasesInto(sent),
-            registered: (_req, res) => void urns.push(engineUrn(res.getUrn())),
+            registered: (_req, res) => void urns.push(res.getUrn()),
           },
         },
         floorProgram(planned.resources, variant),

@@ -3,7 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   checkMessage,
   decodeAlias,
-  engineUrn,
   interceptRegistrations,
   MESSAGE_METHODS,
   RegisterRequest,
@@ -238,17 +237,15 @@ describe("the SDK adapter (tools/plan/sdk.ts) against this @pulumi/pulumi", () =
       );
     });
 
-    it("name the stack's children with the stack's type, which engineUrn leaves out", () => {
-      const urn = seen.get("parent")!.res.getUrn();
-      contract(
-        urn === `urn:pulumi:${STACK}::${PROJECT}::pulumi:pulumi:Stack$test:index:Parent::parent`,
-        `the mock monitor's URN of a stack child is ${urn}; if it is the engine's form now, engineUrn is not needed`,
+    it("answer with the engine's URNs once intercepted (the mock's newUrn replaced)", () => {
+      expect(seen.get("parent")!.res.getUrn()).to.equal(
+        `urn:pulumi:${STACK}::${PROJECT}::test:index:Parent::parent`,
       );
-      expect(engineUrn(urn)).to.equal(`urn:pulumi:${STACK}::${PROJECT}::test:index:Parent::parent`);
-      const child = seen.get("child")!.res.getUrn();
-      expect(engineUrn(child)).to.equal(
+      expect(seen.get("child")!.res.getUrn()).to.equal(
         `urn:pulumi:${STACK}::${PROJECT}::test:index:Parent$test:index:Thing::child`,
       );
+      // The SDK sends the parent's URN as it was answered.
+      expect(seen.get("child")!.req.getParent()).to.equal(seen.get("parent")!.res.getUrn());
     });
   });
 

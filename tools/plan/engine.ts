@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { engineUrn } from "../contract/urn";
 import { azureEmulation, redact } from "./emulator";
 import type { EstateOutputs } from "../../infra/components/estate";
 import { PROJECT } from "../../infra/model/names";
@@ -9,7 +10,6 @@ import { PlannedResource } from "../contract/plan";
 import {
   AliasMessage,
   decodeAlias,
-  engineUrn,
   RegisterRequest,
   RegisterResponse,
   runUnderMocks,
@@ -71,7 +71,7 @@ export async function runProgram(
             req.getAliasesList(),
             req.getType(),
             req.getName(),
-            engineUrn(req.getParent()),
+            req.getParent(),
           );
           if (former.length > 0) {
             formerNames.set(req.getName(), former[0].slice(former[0].lastIndexOf("::") + 2));
@@ -165,18 +165,18 @@ class DuplicateUrnError extends Error {
 function record(req: RegisterRequest, res: RegisterResponse): PlannedResource {
   const propertyDependencies: Record<string, string[]> = {};
   req.getPropertydependenciesMap().forEach((deps, key) => {
-    const urns = [...new Set(deps.getUrnsList().map(engineUrn))].sort();
+    const urns = [...new Set(deps.getUrnsList())].sort();
     if (urns.length > 0) propertyDependencies[key] = urns;
   });
   const sortedKeys = Object.keys(propertyDependencies).sort();
-  const parent = engineUrn(req.getParent());
+  const parent = req.getParent();
   return {
-    urn: engineUrn(res.getUrn()),
+    urn: res.getUrn(),
     type: req.getType(),
     name: req.getName(),
     custom: req.getCustom(),
     ...(parent ? { parent } : {}),
-    dependsOn: [...new Set(req.getDependenciesList().map(engineUrn))].sort(),
+    dependsOn: [...new Set(req.getDependenciesList())].sort(),
     propertyDependencies: Object.fromEntries(sortedKeys.map((k) => [k, propertyDependencies[k]])),
     protect: req.getProtect(),
     ignoreChanges: [...req.getIgnorechangesList()].sort(),
@@ -221,29 +221,20 @@ function declaredAliases(
   for (const message of list) {
     const a = decodeAlias(message);
     if ("urn" in a) {
-      if (a.urn) out.push(engineUrn(a.urn));
+      if (a.urn) out.push(a.urn);
       continue;
     }
     // The SDK fills in the current parent on every spec; only another one is a re-parenting.
-    const parentUrn = a.noParent ? "" : engineUrn(a.parentUrn) || currentParent;
+    const parentUrn = a.noParent ? "" : a.parentUrn || currentParent;
     if (!a.name && parentUrn === currentParent) continue;
     out.push(urnOf(a.type || type, a.name || name, parentUrn));
   }
   return out.sort();
 }
 
-/**
- * A URN as the engine builds it: the parent's own type (the last of its qualified type) joined to
- * the resource's type; the stack adds none.
- */
+/** A URN as the engine builds it (`engineUrn`), in this run's stack and project. */
 function urnOf(type: string, name: string, parentUrn: string): string {
-  const prefix = `urn:pulumi:${pulumi.runtime.getStack()}::${PROJECT}::`;
-  const parentType = parentUrn.startsWith(prefix)
-    ? parentUrn.slice(prefix.length, parentUrn.lastIndexOf("::")).split("$").pop()
-    : undefined;
-  const qualified =
-    parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
-  return `${prefix}${qualified}::${name}`;
+  return engineUrn(pulumi.runtime.getStack(), PROJECT, parentUrn || undefined, type, name);
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { engineUrn } from "../contract/urn";
 
 /**
  * The one module that reaches into `@pulumi/pulumi` beyond its public API. The offline engine,
@@ -148,6 +149,7 @@ type Callback = (err: unknown, res?: unknown) => void;
 interface MockMonitorMethods {
   registerResource(req: unknown, cb: Callback): unknown;
   registerResourceOutputs(req: unknown, cb: Callback): unknown;
+  newUrn(parent: string, type: string, name: string): string;
 }
 
 /**
@@ -157,12 +159,17 @@ interface MockMonitorMethods {
  */
 export function interceptRegistrations(hooks: RegistrationHooks): void {
   const monitor = pulumi.runtime.getMonitor() as unknown as Partial<MockMonitorMethods> | undefined;
-  for (const m of ["registerResource", "registerResourceOutputs"] as const) {
+  for (const m of ["registerResource", "registerResourceOutputs", "newUrn"] as const) {
     if (typeof monitor?.[m] !== "function") {
       throw new SdkContractError(`the mock monitor (pulumi.runtime.getMonitor()) has no ${m}()`);
     }
   }
   const mock = monitor as MockMonitorMethods;
+  // The mock names a resource with its parent's own type only (`runtime/mocks.js` newUrn); the
+  // engine writes the parent's whole qualified type. URNs answer as the engine's, so the parents,
+  // dependencies and aliases the SDK sends are the engine's too.
+  mock.newUrn = (parent, type, name) =>
+    engineUrn(pulumi.runtime.getStack(), pulumi.runtime.getProject(), parent, type, name);
   const register = mock.registerResource.bind(mock);
   const registerOutputs = mock.registerResourceOutputs.bind(mock);
   let checked = false;
@@ -196,18 +203,6 @@ export function interceptRegistrations(hooks: RegistrationHooks): void {
     }
     return registerOutputs(req, cb);
   };
-}
-
-/** The mock monitor's qualified stack type on the stack's children (`runtime/mocks.js` `newUrn`). */
-const MOCK_STACK_QUALIFIER = "::pulumi:pulumi:Stack$";
-
-/**
- * A URN as the real engine writes it. The mock monitor qualifies the stack's direct children with
- * the stack's type (`pulumi:pulumi:Stack$…`); the engine leaves the root stack type out
- * (`resource.NewURN`), and aliases, state and `pulumi import` use its form.
- */
-export function engineUrn(urn: string): string {
-  return urn.replace(MOCK_STACK_QUALIFIER, "::");
 }
 
 interface Settings {

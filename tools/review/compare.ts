@@ -1,4 +1,5 @@
 import { TOKENS } from "../../infra/azure/tokens";
+import { engineUrn } from "../contract/urn";
 import type { AccessEntry, PlanReport, PolicyViolation, ReportResource } from "../contract/plan";
 import { allLeaves, coveredBy, diffLeaves } from "./paths";
 import { replaceReasons } from "./replace";
@@ -32,7 +33,8 @@ export type { PlanComparison } from "../contract/review";
  * `retainOnDelete` are read from the base plan for what leaves the stack (they are what the
  * engine's state holds), from the new plan for what stays.
  */
-export function comparePlans(base: PlanReport, next: PlanReport): PlanComparison {
+export function comparePlans(formerBase: PlanReport, next: PlanReport): PlanComparison {
+  const base = withEngineUrns(formerBase);
   const before = base.resources.filter(isProviderResource);
   const after = next.resources.filter(isProviderResource);
   const { pairs, created, deleted } = matchResources(before, after);
@@ -98,6 +100,48 @@ export function planReportProblem(value: unknown): string | undefined {
 }
 
 // --- matching ---------------------------------------------------------------------------------
+
+/**
+ * A base plan with the engine's URNs. Plans written before the offline plan wrote them named a
+ * resource with its parent's own type only (the mock monitor's form); the deployed state always had
+ * the engine's, so those are the same resources, not renames. Each URN is rebuilt from the
+ * resource's parent chain, and every string of the plan equal to a former URN follows; a plan that
+ * has the engine's URNs already comes back equal.
+ */
+function withEngineUrns(plan: PlanReport): PlanReport {
+  const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+  const rebuilt = new Map<string, string>();
+  const urnOf = (r: ReportResource, depth = 0): string => {
+    const known = rebuilt.get(r.urn);
+    if (known !== undefined) return known;
+    const parent = r.parent ? byUrn.get(r.parent) : undefined;
+    const { stack, project } = urnParts(r.urn);
+    // A parent outside the plan, or a chain deeper than any estate, keeps the URN as written.
+    const urn =
+      parent && depth < 64
+        ? engineUrn(
+            stack.replace(/^urn:pulumi:/, ""),
+            project,
+            urnOf(parent, depth + 1),
+            r.type,
+            r.name,
+          )
+        : r.urn;
+    rebuilt.set(r.urn, urn);
+    return urn;
+  };
+  for (const r of plan.resources) urnOf(r);
+  if ([...rebuilt].every(([a, b]) => a === b)) return plan;
+  const rewrite = (v: unknown): unknown => {
+    if (typeof v === "string") return rebuilt.get(v) ?? v;
+    if (Array.isArray(v)) return v.map(rewrite);
+    if (v !== null && typeof v === "object") {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rewrite(x)]));
+    }
+    return v;
+  };
+  return rewrite(plan) as PlanReport;
+}
 
 /** Components (this project's and the stack) register no Azure resource and never change one. */
 function isProviderResource(r: ReportResource): boolean {
