@@ -1,3 +1,4 @@
+import { EMULATED_IDENTITY } from "../contract/emulatedIdentity";
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { INVOKE_TOKENS, TOKENS } from "../../infra/azure/tokens";
@@ -14,9 +15,8 @@ import { SECRET_PLACEHOLDER } from "../contract/plan";
  * stack name and the resource's inputs, so two plans of one config are identical.
  */
 
-/** The subscription and tenant the emulation reports (no real Azure is reached). */
-export const EMULATED_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
-const EMULATED_TENANT = "11111111-1111-1111-1111-111111111111";
+/** The subscription the emulation reports (no real Azure is reached). */
+export const EMULATED_SUBSCRIPTION = EMULATED_IDENTITY.subscriptionId;
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -277,12 +277,7 @@ const EMULATIONS: Record<string, Emulation> = {
 
 /** Invokes the program may call, with the values the emulated deploying identity has. */
 const CALLS: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> = {
-  [INVOKE_TOKENS.getClientConfig]: () => ({
-    clientId: "22222222-2222-2222-2222-222222222222",
-    objectId: "33333333-3333-3333-3333-333333333333",
-    subscriptionId: EMULATED_SUBSCRIPTION,
-    tenantId: EMULATED_TENANT,
-  }),
+  [INVOKE_TOKENS.getClientConfig]: () => ({ ...EMULATED_IDENTITY }),
 };
 
 /**
