@@ -1,5 +1,5 @@
 import { Baseline } from "./baseline";
-import { breakGlassPrincipals, policyNumber, privilegedRolesBreakGlassOnly } from "./policyConfig";
+import { minLogRetentionDays, minSoftDeleteRetentionDays, policyAccess } from "./policyConfig";
 
 /**
  * Dev: cheap to tear down and recreate. Purge protection may be off so names can be reused, soft
@@ -13,7 +13,7 @@ export const dev: Baseline = {
     softDeleteRetentionInDays: 7,
     // The pack's floor (keyvault-vault-soft-delete.minimumRetentionDays), written once there.
     get minSoftDeleteRetentionInDays() {
-      return policyNumber("dev", "keyvault-vault-soft-delete", "minimumRetentionDays");
+      return minSoftDeleteRetentionDays("dev");
     },
     purgeProtection: false,
     purgeProtectionRelaxable: true,
@@ -40,20 +40,13 @@ export const dev: Baseline = {
     defaultExpiresInDays: 90,
     maxExpiresInDays: 365,
   },
-  access: {
-    // The pack's privileged-access rule and its break-glass allow-list, written once there.
-    get privilegedRolesBreakGlassOnly() {
-      return privilegedRolesBreakGlassOnly("dev");
-    },
-    get breakGlassPrincipals() {
-      return breakGlassPrincipals("dev");
-    },
-  },
+  // The pack's privileged-access rule and its break-glass allow-list, written once there.
+  access: policyAccess("dev"),
   diagnostics: {
     logRetentionInDays: 30,
     // The pack's floor (operationalinsights-workspace-retention.minimumRetentionDays).
     get minLogRetentionInDays() {
-      return policyNumber("dev", "operationalinsights-workspace-retention", "minimumRetentionDays");
+      return minLogRetentionDays("dev");
     },
     storageSku: "Standard_LRS",
   },

@@ -24,7 +24,7 @@ function entry(env: Environment, policy: string): Readonly<Record<string, unknow
 }
 
 /** A numeric setting of a policy in an environment's config; throws when it is not a number. */
-export function policyNumber(env: Environment, policy: string, key: string): number {
+function policyNumber(env: Environment, policy: string, key: string): number {
   const v = entry(env, policy)[key];
   if (typeof v !== "number") {
     throw new Error(`policies/config/${env}.json: ${policy}.${key} must be a number`);
@@ -35,7 +35,7 @@ export function policyNumber(env: Environment, policy: string, key: string): num
 const PRIVILEGED_ACCESS = "authorization-role-assignment-privileged-access";
 
 /** The environment's break-glass principals: the privileged-access policy's allow-list, lower case. */
-export function breakGlassPrincipals(env: Environment): readonly string[] {
+function breakGlassPrincipals(env: Environment): readonly string[] {
   const v = entry(env, PRIVILEGED_ACCESS).allowedPrincipalIds;
   return Array.isArray(v) ? v.map((p) => String(p).toLowerCase()) : [];
 }
@@ -44,7 +44,7 @@ export function breakGlassPrincipals(env: Environment): readonly string[] {
  * Whether the privileged-access policy blocks (mandatory or remediate) and restricts both the
  * grant-access and the administer classes: privileged roles go to break-glass principals only.
  */
-export function privilegedRolesBreakGlassOnly(env: Environment): boolean {
+function privilegedRolesBreakGlassOnly(env: Environment): boolean {
   const e = entry(env, PRIVILEGED_ACCESS);
   const level = e.enforcementLevel ?? "mandatory";
   const classes = e.restrictedClasses;
@@ -52,4 +52,32 @@ export function privilegedRolesBreakGlassOnly(env: Environment): boolean {
   const both =
     !Array.isArray(classes) || (classes.includes("grantAccess") && classes.includes("administer"));
   return (level === "mandatory" || level === "remediate") && both;
+}
+
+/**
+ * A baseline's `access`, read from the environment's pack config each time a field is read (so a
+ * change to the config, or a test patching it, is seen by every reader).
+ */
+export function policyAccess(env: Environment): {
+  readonly privilegedRolesBreakGlassOnly: boolean;
+  readonly breakGlassPrincipals: readonly string[];
+} {
+  return {
+    get privilegedRolesBreakGlassOnly() {
+      return privilegedRolesBreakGlassOnly(env);
+    },
+    get breakGlassPrincipals() {
+      return breakGlassPrincipals(env);
+    },
+  };
+}
+
+/** The pack's soft-delete floor (`keyvault-vault-soft-delete.minimumRetentionDays`). */
+export function minSoftDeleteRetentionDays(env: Environment): number {
+  return policyNumber(env, "keyvault-vault-soft-delete", "minimumRetentionDays");
+}
+
+/** The pack's log-retention floor (`operationalinsights-workspace-retention.minimumRetentionDays`). */
+export function minLogRetentionDays(env: Environment): number {
+  return policyNumber(env, "operationalinsights-workspace-retention", "minimumRetentionDays");
 }

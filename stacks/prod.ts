@@ -1,5 +1,5 @@
 import { Baseline } from "./baseline";
-import { breakGlassPrincipals, policyNumber, privilegedRolesBreakGlassOnly } from "./policyConfig";
+import { minLogRetentionDays, minSoftDeleteRetentionDays, policyAccess } from "./policyConfig";
 
 /**
  * Prod: nothing security-relevant is relaxable. Purge protection on, public network access off,
@@ -14,7 +14,7 @@ export const prod: Baseline = {
     softDeleteRetentionInDays: 90,
     // The pack's floor (keyvault-vault-soft-delete.minimumRetentionDays), written once there.
     get minSoftDeleteRetentionInDays() {
-      return policyNumber("prod", "keyvault-vault-soft-delete", "minimumRetentionDays");
+      return minSoftDeleteRetentionDays("prod");
     },
     purgeProtection: true,
     purgeProtectionRelaxable: false,
@@ -41,24 +41,13 @@ export const prod: Baseline = {
     defaultExpiresInDays: 90,
     maxExpiresInDays: 365,
   },
-  access: {
-    // The pack's privileged-access rule and its break-glass allow-list, written once there.
-    get privilegedRolesBreakGlassOnly() {
-      return privilegedRolesBreakGlassOnly("prod");
-    },
-    get breakGlassPrincipals() {
-      return breakGlassPrincipals("prod");
-    },
-  },
+  // The pack's privileged-access rule and its break-glass allow-list, written once there.
+  access: policyAccess("prod"),
   diagnostics: {
     logRetentionInDays: 365,
     // The pack's floor (operationalinsights-workspace-retention.minimumRetentionDays).
     get minLogRetentionInDays() {
-      return policyNumber(
-        "prod",
-        "operationalinsights-workspace-retention",
-        "minimumRetentionDays",
-      );
+      return minLogRetentionDays("prod");
     },
     storageSku: "Standard_GRS",
   },

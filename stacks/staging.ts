@@ -1,5 +1,5 @@
 import { Baseline } from "./baseline";
-import { breakGlassPrincipals, policyNumber, privilegedRolesBreakGlassOnly } from "./policyConfig";
+import { minLogRetentionDays, minSoftDeleteRetentionDays, policyAccess } from "./policyConfig";
 
 /**
  * Staging: a rehearsal of prod. Purge protection is on and stays on, networks default to Deny with
@@ -15,7 +15,7 @@ export const staging: Baseline = {
     softDeleteRetentionInDays: 30,
     // The pack's floor (keyvault-vault-soft-delete.minimumRetentionDays), written once there.
     get minSoftDeleteRetentionInDays() {
-      return policyNumber("staging", "keyvault-vault-soft-delete", "minimumRetentionDays");
+      return minSoftDeleteRetentionDays("staging");
     },
     purgeProtection: true,
     purgeProtectionRelaxable: false,
@@ -42,24 +42,13 @@ export const staging: Baseline = {
     defaultExpiresInDays: 90,
     maxExpiresInDays: 365,
   },
-  access: {
-    // The pack's privileged-access rule and its break-glass allow-list, written once there.
-    get privilegedRolesBreakGlassOnly() {
-      return privilegedRolesBreakGlassOnly("staging");
-    },
-    get breakGlassPrincipals() {
-      return breakGlassPrincipals("staging");
-    },
-  },
+  // The pack's privileged-access rule and its break-glass allow-list, written once there.
+  access: policyAccess("staging"),
   diagnostics: {
     logRetentionInDays: 90,
     // The pack's floor (operationalinsights-workspace-retention.minimumRetentionDays).
     get minLogRetentionInDays() {
-      return policyNumber(
-        "staging",
-        "operationalinsights-workspace-retention",
-        "minimumRetentionDays",
-      );
+      return minLogRetentionDays("staging");
     },
     storageSku: "Standard_LRS",
   },
