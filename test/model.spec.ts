@@ -73,7 +73,7 @@ describe("the layering", () => {
       }));
 
   // Imports, the clock, the environment and pulumi.Config: ESLint's layering rules
-  // (eslint.config.mjs), tested in test/layering.spec.ts.
+  // (eslint.config.mjs), tested in test/lint/layering.spec.ts.
 
   it("reads nothing outside the repository", () => {
     for (const dir of ["infra", "tools", "test", "policies", "stacks"]) {

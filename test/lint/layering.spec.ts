@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ESLint } from "eslint";
 import * as path from "path";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 
 /**
  * The layering (docs/architecture.md, "Rooms") is ESLint's to enforce; these cases show the rules
