@@ -125,18 +125,13 @@ export interface PlanReport {
   readonly costNotes?: readonly CostNote[];
 }
 
-export interface ReportResource {
-  readonly urn: string;
-  readonly type: string;
-  readonly name: string;
-  readonly parent?: string;
-  readonly dependsOn: readonly string[];
-  readonly protect: boolean;
-  readonly ignoreChanges: readonly string[];
-  readonly retainOnDelete: boolean;
-  readonly deleteBeforeReplace: boolean;
-  readonly replaceOnChanges: readonly string[];
-  readonly aliases: readonly string[];
+/**
+ * One resource of the plan report: what the plan recorded, less what the report leaves out
+ * (whether it is a component, the per-property dependencies and the outputs), plus its ARM id.
+ */
+export interface ReportResource extends Omit<
+  PlannedResource,
+  "custom" | "propertyDependencies" | "outputs"
+> {
   readonly id?: string;
-  readonly inputs: Readonly<Record<string, unknown>>;
 }
