@@ -210,6 +210,16 @@ describe("workflows and pipeline", () => {
     });
   });
 
+  it("runs the program transpile-only wherever pulumi runs it (CI type-checks it)", () => {
+    for (const [file, env] of [
+      ["deploy.yml", workflow("deploy.yml").env],
+      ["pull-request.yml", workflow("pull-request.yml").env],
+      ["azure-pipelines.yml", readYaml("azure-pipelines.yml").variables],
+    ] as const) {
+      expect((env as Record<string, unknown>)?.PULUMI_NODEJS_TRANSPILE_ONLY, file).to.equal("true");
+    }
+  });
+
   describe("deploy.yml", () => {
     const doc = workflow("deploy.yml");
     const all = jobs(doc);
