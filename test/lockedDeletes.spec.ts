@@ -127,7 +127,12 @@ describe("the deploy's reviewed unlock step (scripts/revoke-under-lock.sh)", fun
   this.timeout(60_000);
 
   /** Runs the script with stand-ins for `pulumi` and `az` that log their arguments. */
-  function runStep(previewDoc: unknown, stateDoc: unknown, upFails = false) {
+  function runStep(
+    previewDoc: unknown,
+    stateDoc: unknown,
+    upFails = false,
+    { restoreFails = false, lockNotBack = false } = {},
+  ) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kv-unlock-"));
     const log = path.join(dir, "calls.log");
     fs.writeFileSync(path.join(dir, "preview.json"), JSON.stringify(previewDoc));
@@ -145,11 +150,12 @@ describe("the deploy's reviewed unlock step (scripts/revoke-under-lock.sh)", fun
         `case "$1" in`,
         `  preview) cat "${dir}/preview.json" ;;`,
         `  stack) cat "${dir}/state.json" ;;`,
-        `  up) for a in "$@"; do [ "$a" = "--target" ] && exit ${upFails ? 1 : 0}; done; exit 0 ;;`,
+        `  up) for a in "$@"; do [ "$a" = "--refresh" ] && exit ${restoreFails ? 1 : 0}; done;`,
+        `      for a in "$@"; do [ "$a" = "--target" ] && exit ${upFails ? 1 : 0}; done; exit 0 ;;`,
         `esac`,
       ].join("\n"),
     );
-    stub("az", "exit 0");
+    stub("az", lockNotBack ? `[ "$2" = show ] && exit 3; exit 0` : "exit 0");
     const result = spawnSync(
       "bash",
       ["scripts/revoke-under-lock.sh", "prod", "--policy-pack", "policies"],
@@ -157,7 +163,7 @@ describe("the deploy's reviewed unlock step (scripts/revoke-under-lock.sh)", fun
     );
     const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [];
     fs.rmSync(dir, { recursive: true, force: true });
-    return { status: result.status, calls };
+    return { status: result.status, calls, stderr: result.stderr };
   }
 
   const revoke = {
@@ -174,16 +180,30 @@ describe("the deploy's reviewed unlock step (scripts/revoke-under-lock.sh)", fun
       "pulumi stack export --stack prod",
       `az lock delete --ids ${LOCK_ID}`,
       `pulumi up --stack prod --yes --skip-preview --target ${urn(RA, revoke.name)} --policy-pack policies`,
-      "pulumi up --stack prod --refresh --yes --skip-preview --policy-pack policies",
+      `pulumi up --stack prod --refresh --yes --skip-preview --target ${state().deployment.resources[0].urn} --policy-pack policies`,
+      `az lock show --ids ${LOCK_ID}`,
     ]);
+  });
+
+  it("fails, naming the lock, when a lifted lock is not back in Azure", () => {
+    const { status, stderr } = runStep(preview(revoke), state(), false, { lockNotBack: true });
+    expect(status).to.not.equal(0);
+    expect(stderr).to.contain(`the lock ${LOCK_ID} is not back`);
+  });
+
+  it("fails when restoring the locks fails, and still checks each lock", () => {
+    const { status, calls } = runStep(preview(revoke), state(), false, { restoreFails: true });
+    expect(status).to.not.equal(0);
+    expect(calls[calls.length - 1]).to.equal(`az lock show --ids ${LOCK_ID}`);
   });
 
   it("restores the lock even when the delete fails", () => {
     const { status, calls } = runStep(preview(revoke), state(), true);
     expect(status).to.not.equal(0);
-    expect(calls[calls.length - 1]).to.equal(
-      "pulumi up --stack prod --refresh --yes --skip-preview --policy-pack policies",
-    );
+    expect(calls.slice(-2)).to.deep.equal([
+      `pulumi up --stack prod --refresh --yes --skip-preview --target ${state().deployment.resources[0].urn} --policy-pack policies`,
+      `az lock show --ids ${LOCK_ID}`,
+    ]);
   });
 
   it("does nothing when no delete is under a lock", () => {

@@ -12,8 +12,8 @@ import { UNLOCK_SCOPE_INPUT } from "../contract/unlock";
  * your resources to protect your infrastructure", Considerations). The prod baseline keeps the
  * vault lock, so revoking access needs the lock lifted for that one deploy: the deploy pipeline's
  * reviewed unlock step (`scripts/revoke-under-lock.sh`) asks this tool which locks and which
- * deletes, lifts those locks, runs the deletes alone (`pulumi up --target`), then restores the
- * locks with `pulumi up --refresh`.
+ * deletes, lifts those locks, runs the deletes alone (`pulumi up --target`), then restores those
+ * locks alone (`pulumi up --refresh --target`) and checks each is back.
  *
  * Inputs are the engine's own documents: `pulumi preview --json` (the `PreviewDigest` of
  * pulumi/pulumi pkg/display/json.go: `steps[]` with `op`, `urn` and, for a delete, `oldState`) and

@@ -71,8 +71,8 @@ function lockedScopeRemedy(args: {
   }
   return (
     `${where} The ${args.environment} deploy's reviewed unlock step applies it after the environment's approval: ` +
-    `it lifts \`${args.lock.lockName}\` for this delete alone (\`pulumi up --target\`) and restores the lock with ` +
-    `\`pulumi up --refresh\`, whatever happens in between (scripts/revoke-under-lock.sh). Approve that deploy knowing the vault is unlocked for that step.`
+    `it lifts \`${args.lock.lockName}\` for this delete alone (\`pulumi up --target\`), then restores that lock alone ` +
+    `(\`pulumi up --refresh --target\`) and checks in Azure that it is back, whatever happens in between (scripts/revoke-under-lock.sh). Approve that deploy knowing the vault is unlocked for that step.`
   );
 }
 
